@@ -1,0 +1,267 @@
+/**
+ * The trust-policy engine: `evaluate(policy, context)` runs every rule of spec/RULES.md and, when
+ * anything is fixable, returns the fixed document with all fixable findings applied. Pure: no AWS,
+ * no environment, no logging, never throws.
+ */
+import { parsePolicy, type TrustPolicy } from './policy/normalize';
+import { serializedLength } from './policy/edit';
+import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
+import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
+import { SEVERITIES } from './policy/types';
+import { RULES, ruleById } from './rules';
+import type { Rule, RuleContext, RuleFinding } from './rules/types';
+
+export const DEFAULT_MAX_POLICY_LENGTH = 2048;
+const MAX_FIX_PASSES = 4;
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** The most severe of a list of findings, or null. */
+export function highestSeverity(findings: Pick<Finding, 'severity'>[]): Severity | null {
+  let best: Severity | null = null;
+  for (const f of findings) if (best === null || severityRank(f.severity) < severityRank(best)) best = f.severity;
+  return best;
+}
+
+export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | null): RuleContext {
+  const arn = ctx.roleArn ? parseArn(ctx.roleArn) : null;
+  const roleAccount = arn && ACCOUNT_ID.test(arn.account) ? arn.account : ctx.account && ACCOUNT_ID.test(ctx.account) ? ctx.account : null;
+  let partition = arn?.partition;
+  if (!partition && policy) {
+    outer: for (const s of policy.statements) {
+      for (const p of [...(s.principal?.aws ?? []), ...(s.principal?.federated ?? [])]) {
+        const part = describeAwsPrincipal(p).partition;
+        if (part) {
+          partition = part;
+          break outer;
+        }
+      }
+    }
+  }
+  const trustedAccountSet = new Set<string>(ctx.trustedAccounts ?? []);
+  if (roleAccount) trustedAccountSet.add(roleAccount);
+  return { ...ctx, roleAccount, partition: partition ?? 'aws', trustedAccountSet };
+}
+
+function runCheck(rule: Rule, policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[] {
+  try {
+    return rule.check(policy, ctx);
+  } catch (e) {
+    // A rule that throws becomes a finding about itself, never a crashed run.
+    return [{ statement: null, message: `rule ${rule.id} could not evaluate this policy: ${(e as Error)?.message ?? String(e)}`, fixable: false }];
+  }
+}
+
+function toFinding(rule: Rule, f: RuleFinding, subject: Finding['subject']): Finding {
+  const out: Finding = { ruleId: rule.id, severity: rule.severity, statement: f.statement, message: f.message, fixable: f.fixable };
+  if (subject) out.subject = subject;
+  return out;
+}
+
+function sameDoc(a: PolicyDocument, b: PolicyDocument): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+interface FixOutcome {
+  doc: PolicyDocument | null;
+  failed: Map<RuleId, string>;
+}
+
+/**
+ * Apply the fixes of `rules` until no fixable finding remains (or passes run out). Findings are
+ * recomputed after each change, since a fix may shift statement indexes.
+ */
+function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initial: Map<RuleId, RuleFinding[]>): FixOutcome {
+  let doc = policy.raw;
+  let current = policy;
+  let fresh = true; // `initial` still describes `doc`
+  const failed = new Map<RuleId, string>();
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    let changed = false;
+    for (const rule of rules) {
+      if (!rule.fix || failed.has(rule.id)) continue;
+      const findings = (fresh ? initial.get(rule.id) ?? [] : runCheck(rule, current, ctx)).filter((f) => f.fixable);
+      if (findings.length === 0) continue;
+      let next: PolicyDocument;
+      try {
+        next = rule.fix(doc, current, findings, ctx);
+      } catch (e) {
+        failed.set(rule.id, (e as Error)?.message ?? String(e));
+        continue;
+      }
+      if (sameDoc(next, doc)) continue;
+      const reparsed = parsePolicy(next);
+      if (!reparsed.ok) {
+        failed.set(rule.id, `fix produced an invalid policy: ${reparsed.problems[0]?.message}`);
+        continue;
+      }
+      doc = next;
+      current = reparsed.policy;
+      fresh = false;
+      changed = true;
+    }
+    if (!changed) break;
+    fresh = false;
+  }
+  return { doc: doc === policy.raw ? null : doc, failed };
+}
+
+function checkAll(rules: Rule[], policy: TrustPolicy | null, ctx: RuleContext): Map<RuleId, RuleFinding[]> {
+  const out = new Map<RuleId, RuleFinding[]>();
+  for (const rule of rules) {
+    const fs = runCheck(rule, policy, ctx);
+    if (fs.length > 0) out.set(rule.id, fs);
+  }
+  return out;
+}
+
+function hasFixable(m: Map<RuleId, RuleFinding[]>): boolean {
+  for (const fs of m.values()) if (fs.some((f) => f.fixable)) return true;
+  return false;
+}
+
+const TRUST_RULES = RULES.filter((r) => r.scope === 'trust-policy');
+const ASSOCIATION_RULES = RULES.filter((r) => r.scope === 'association');
+const TARGET_RULES = RULES.filter((r) => r.scope === 'target-role');
+const PERMISSION_RULES = RULES.filter((r) => r.scope === 'permissions');
+
+interface SubjectResult {
+  findings: Finding[];
+  fixed: PolicyDocument | null;
+  fixedRuleIds: RuleId[];
+}
+
+/** Evaluate one document against a rule set and fix what can be fixed. */
+function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, subject: Finding['subject'], allowFix: boolean): SubjectResult {
+  const byRule = checkAll(rules, policy, ctx);
+  let fixed: PolicyDocument | null = null;
+  let fixedRuleIds: RuleId[] = [];
+  let failed = new Map<RuleId, string>();
+  if (allowFix && hasFixable(byRule)) {
+    const outcome = applyFixes(policy, rules, ctx, byRule);
+    failed = outcome.failed;
+    if (outcome.doc) {
+      fixed = outcome.doc;
+      const after = parsePolicy(fixed);
+      const remaining = after.ok ? checkAll(rules, after.policy, ctx) : new Map<RuleId, RuleFinding[]>();
+      fixedRuleIds = [...byRule.entries()]
+        .filter(([id, fs]) => fs.some((f) => f.fixable) && !(remaining.get(id) ?? []).length)
+        .map(([id]) => id);
+    }
+  }
+  const fixedSet = new Set(fixedRuleIds);
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    for (const f of byRule.get(rule.id) ?? []) {
+      const fixable = allowFix && f.fixable && !failed.has(rule.id);
+      let message = f.message;
+      if (f.fixable && failed.has(rule.id)) message += ` (the automatic fix failed: ${failed.get(rule.id)})`;
+      const finding = toFinding(rule, { ...f, fixable, message }, subject);
+      // A fixable finding that the fix did not resolve is reported as not fixable.
+      if (finding.fixable && fixed && !fixedSet.has(rule.id)) finding.fixable = false;
+      findings.push(finding);
+    }
+  }
+  return { findings, fixed, fixedRuleIds };
+}
+
+function invalidFindings(problems: { statement: number | null; message: string }[], subject?: Finding['subject']): Finding[] {
+  const rule = ruleById('policy-invalid');
+  return problems.map((p) => toFinding(rule, { statement: p.statement, message: p.message, fixable: false }, subject));
+}
+
+function isServiceLinked(ctx: EvaluationContext): boolean {
+  return (ctx.rolePath ?? '').startsWith('/aws-service-role/') || /:role\/aws-service-role\//.test(ctx.roleArn ?? '');
+}
+
+/**
+ * Evaluate a trust policy (object, JSON text or URL-encoded JSON text). With
+ * `context.association` set, the Pod Identity association rules run too; pass `undefined` as the
+ * policy when the association's role is known not to exist.
+ */
+export function evaluate(input: unknown, context: EvaluationContext = {}): EvaluationResult {
+  try {
+    return evaluateUnsafe(input, context);
+  } catch (e) {
+    // Defence in depth: the engine never throws, whatever it is handed.
+    return {
+      findings: [
+        {
+          ruleId: 'policy-invalid',
+          severity: 'critical',
+          statement: null,
+          message: `policy could not be evaluated: ${(e as Error)?.message ?? String(e)}`,
+          fixable: false,
+        },
+      ],
+      fixedPolicy: null,
+      fixedRuleIds: [],
+      originalPolicy: null,
+    };
+  }
+}
+
+function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationResult {
+  const allowFix = !isServiceLinked(context);
+  const maxLen = context.maxPolicyLength ?? DEFAULT_MAX_POLICY_LENGTH;
+  const noPolicy = input === undefined && !!context.association;
+  const parsed = noPolicy ? null : parsePolicy(input);
+  const policy = parsed && parsed.ok ? parsed.policy : null;
+  const ctx = deriveContext(context, policy);
+
+  const findings: Finding[] = [];
+  let fixedPolicy: PolicyDocument | null = null;
+  let fixedTargetPolicy: PolicyDocument | null | undefined;
+  const fixedRuleIds: RuleId[] = [];
+  let fixRejected: string | undefined;
+
+  if (parsed && !parsed.ok) findings.push(...invalidFindings(parsed.problems));
+  if (policy) {
+    const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, allowFix);
+    findings.push(...r.findings);
+    fixedPolicy = r.fixed;
+    fixedRuleIds.push(...r.fixedRuleIds);
+  }
+  if (context.association) {
+    for (const rule of ASSOCIATION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, f, 'association'));
+    if (context.targetRole && context.targetRole.trustPolicy !== undefined) {
+      const target = parsePolicy(context.targetRole.trustPolicy);
+      if (target.ok) {
+        const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', allowFix);
+        findings.push(...r.findings);
+        fixedTargetPolicy = r.fixed;
+        fixedRuleIds.push(...r.fixedRuleIds);
+      } else {
+        findings.push(...invalidFindings(target.problems, 'target-role'));
+      }
+    } else {
+      for (const rule of TARGET_RULES) for (const f of runCheck(rule, null, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, 'target-role'));
+    }
+  }
+  for (const rule of PERMISSION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, undefined));
+
+  for (const [label, doc] of [
+    ['fixed trust policy', fixedPolicy],
+    ['fixed target-role trust policy', fixedTargetPolicy],
+  ] as const) {
+    if (doc && serializedLength(doc) > maxLen) {
+      fixRejected = `the ${label} would be ${serializedLength(doc)} characters, over the ${maxLen}-character limit; nothing is written`;
+    }
+  }
+  if (fixRejected) {
+    fixedPolicy = null;
+    fixedTargetPolicy = fixedTargetPolicy === undefined ? undefined : null;
+  }
+
+  const result: EvaluationResult = {
+    findings,
+    fixedPolicy,
+    fixedRuleIds: fixRejected ? [] : fixedRuleIds,
+    originalPolicy: policy ? policy.raw : parsed && !parsed.ok ? parsed.raw : null,
+  };
+  if (fixedTargetPolicy !== undefined) result.fixedTargetPolicy = fixedTargetPolicy;
+  if (fixRejected) result.fixRejected = fixRejected;
+  return result;
+}

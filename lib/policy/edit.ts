@@ -1,0 +1,98 @@
+/**
+ * Immutable edits of a raw trust-policy document for fixes. Every function returns new objects
+ * and leaves statements it does not touch as they were (same Sid, order, values), which is what
+ * the "minimal" fix guarantee asks for.
+ */
+import type { JsonStatement, PolicyDocument } from './types';
+
+export function statementsOf(doc: PolicyDocument): JsonStatement[] {
+  const st = doc.Statement;
+  if (Array.isArray(st)) return st as JsonStatement[];
+  if (st && typeof st === 'object') return [st as JsonStatement];
+  return [];
+}
+
+/** Replace the statement list, keeping the single-object form when the document used it. */
+export function withStatements(doc: PolicyDocument, statements: JsonStatement[]): PolicyDocument {
+  const keepObject = !Array.isArray(doc.Statement) && statements.length === 1;
+  return { ...doc, Statement: keepObject ? statements[0] : statements };
+}
+
+export function updateStatement(
+  doc: PolicyDocument,
+  index: number,
+  update: (s: JsonStatement) => JsonStatement,
+): PolicyDocument {
+  const list = statementsOf(doc);
+  if (index < 0 || index >= list.length) return doc;
+  const next = list.slice();
+  next[index] = update(list[index]);
+  return withStatements(doc, next);
+}
+
+/** Drop statements by index (for fixes that leave a statement with nothing to trust). */
+export function removeStatements(doc: PolicyDocument, indexes: Set<number>): PolicyDocument {
+  return withStatements(
+    doc,
+    statementsOf(doc).filter((_, i) => !indexes.has(i)),
+  );
+}
+
+function findKeyCI(obj: Record<string, unknown>, key: string): string | undefined {
+  const lower = key.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+}
+
+/** A string for one value, a list for several: the way people write policies. */
+export function compactList(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
+}
+
+/**
+ * Set `Condition[operator][key]` to `values`, reusing the operator block and key spelling already
+ * present (operators and keys are case-insensitive).
+ */
+export function setCondition(s: JsonStatement, operator: string, key: string, values: string[]): JsonStatement {
+  const cond = (s.Condition && typeof s.Condition === 'object' ? s.Condition : {}) as Record<string, unknown>;
+  const opKey = findKeyCI(cond, operator) ?? operator;
+  const block = (cond[opKey] && typeof cond[opKey] === 'object' ? cond[opKey] : {}) as Record<string, unknown>;
+  const k = findKeyCI(block, key) ?? key;
+  return { ...s, Condition: { ...cond, [opKey]: { ...block, [k]: compactList(values) } } };
+}
+
+/** Remove `Condition[operator][key]` (exact spellings as written), dropping emptied blocks. */
+export function removeCondition(s: JsonStatement, operator: string, rawKey: string): JsonStatement {
+  const cond = { ...((s.Condition ?? {}) as Record<string, unknown>) };
+  const block = { ...((cond[operator] ?? {}) as Record<string, unknown>) };
+  delete block[rawKey];
+  if (Object.keys(block).length === 0) delete cond[operator];
+  else cond[operator] = block;
+  const next = { ...s, Condition: cond };
+  if (Object.keys(cond).length === 0) delete (next as Record<string, unknown>).Condition;
+  return next;
+}
+
+/** Add actions to a statement's Action (string or list), keeping what is there. */
+export function addActions(s: JsonStatement, actions: string[]): JsonStatement {
+  const current = typeof s.Action === 'string' ? [s.Action] : Array.isArray(s.Action) ? (s.Action as string[]) : [];
+  const lower = new Set(current.map((a) => a.toLowerCase()));
+  const added = actions.filter((a) => !lower.has(a.toLowerCase()));
+  if (added.length === 0) return s;
+  return { ...s, Action: [...current, ...added] };
+}
+
+/** Replace Action/NotAction with an explicit Action list. */
+export function setActions(s: JsonStatement, actions: string[]): JsonStatement {
+  const next: JsonStatement = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'NotAction') next.Action = compactList(actions);
+    else if (k === 'Action') next.Action = compactList(actions);
+    else next[k] = v;
+  }
+  return next;
+}
+
+/** Compact serialisation, the form whose length IAM limits. */
+export function serializedLength(doc: PolicyDocument): number {
+  return JSON.stringify(doc).length;
+}

@@ -1,0 +1,283 @@
+/**
+ * Parse and normalise a trust policy once, up front, the way IAM reads it. Rules read only the
+ * normalised form. Malformed input becomes `policy-invalid` problems with a precise location,
+ * never an exception.
+ */
+import type { JsonStatement, PolicyDocument } from './types';
+
+/** Documents larger than this are not trust policies IAM would ever accept (its hard cap is 8 KiB). */
+export const MAX_INPUT_CHARS = 64 * 1024;
+
+export interface NormalizedPrincipal {
+  wildcard: boolean;
+  aws: string[];
+  service: string[];
+  federated: string[];
+  canonicalUser: string[];
+}
+
+export interface NormalizedCondition {
+  /** Operator as written, e.g. `ForAnyValue:StringLikeIfExists`. */
+  operator: string;
+  /** Base operator, lower-cased, without set prefix or IfExists: `stringlike`. */
+  op: string;
+  ifExists: boolean;
+  setOp: 'foranyvalue' | 'forallvalues' | null;
+  /** Condition key lower-cased. */
+  key: string;
+  /** Condition key as written. */
+  rawKey: string;
+  values: string[];
+}
+
+export interface NormalizedStatement {
+  index: number;
+  raw: JsonStatement;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  principal: NormalizedPrincipal | null;
+  notPrincipal: NormalizedPrincipal | null;
+  /** Lower-cased. */
+  actions: string[] | null;
+  /** Lower-cased. */
+  notActions: string[] | null;
+  conditions: NormalizedCondition[];
+}
+
+export interface TrustPolicy {
+  raw: PolicyDocument;
+  version: string | undefined;
+  /** True when `Statement` was a single object rather than an array. */
+  statementIsObject: boolean;
+  statements: NormalizedStatement[];
+}
+
+export interface PolicyProblem {
+  statement: number | null;
+  message: string;
+}
+
+export type ParseResult =
+  | { ok: true; policy: TrustPolicy }
+  | { ok: false; problems: PolicyProblem[]; raw: PolicyDocument | null };
+
+const PRINCIPAL_KEYS: Record<string, keyof Omit<NormalizedPrincipal, 'wildcard'>> = {
+  AWS: 'aws',
+  Service: 'service',
+  Federated: 'federated',
+  CanonicalUser: 'canonicalUser',
+};
+
+const SET_PREFIX = /^(foranyvalue|forallvalues):/i;
+
+/** IAM returns documents URL-encoded; CloudTrail requestParameters carry them as JSON strings. */
+export function decodePolicyText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return trimmed;
+  if (/%[0-9a-fA-F]{2}/.test(trimmed)) {
+    try {
+      return decodeURIComponent(trimmed).trim();
+    } catch {
+      return trimmed;
+    }
+  }
+  return trimmed;
+}
+
+/** Turn whatever we were handed (object, JSON text, URL-encoded JSON text) into a document. */
+export function toDocument(input: unknown): { doc: unknown; problem?: string } {
+  if (typeof input === 'string') {
+    if (input.length > MAX_INPUT_CHARS) {
+      return { doc: null, problem: `document is ${input.length} characters, larger than any trust policy IAM accepts` };
+    }
+    const text = decodePolicyText(input);
+    if (text === '') return { doc: null, problem: 'document is empty' };
+    try {
+      return { doc: JSON.parse(text) };
+    } catch (e) {
+      return { doc: null, problem: `not valid JSON: ${(e as Error).message}` };
+    }
+  }
+  return { doc: input };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string or a non-empty array of strings (IAM's "string or list" fields). */
+function stringList(v: unknown): string[] | null {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[];
+  return null;
+}
+
+function conditionValues(v: unknown): string[] | null {
+  const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+  if (scalar(v)) return [String(v)];
+  if (Array.isArray(v) && v.length > 0 && v.every(scalar)) return v.map((x) => String(x));
+  return null;
+}
+
+function parsePrincipal(v: unknown, where: string, problems: string[]): NormalizedPrincipal | null {
+  const p: NormalizedPrincipal = { wildcard: false, aws: [], service: [], federated: [], canonicalUser: [] };
+  if (v === '*') {
+    p.wildcard = true;
+    return p;
+  }
+  if (!isPlainObject(v)) {
+    problems.push(`${where} must be "*" or an object with AWS, Service, Federated or CanonicalUser`);
+    return null;
+  }
+  const keys = Object.keys(v);
+  if (keys.length === 0) {
+    problems.push(`${where} is empty`);
+    return null;
+  }
+  for (const k of keys) {
+    const field = PRINCIPAL_KEYS[k];
+    if (!field) {
+      problems.push(`${where} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
+      continue;
+    }
+    const values = stringList(v[k]);
+    if (!values || values.some((x) => x.trim() === '')) {
+      problems.push(`${where}.${k} must be a non-empty string or list of strings`);
+      continue;
+    }
+    p[field].push(...values);
+    if (field === 'aws' && values.includes('*')) p.wildcard = true;
+  }
+  return p;
+}
+
+function parseConditions(v: unknown, where: string, problems: string[]): NormalizedCondition[] {
+  const out: NormalizedCondition[] = [];
+  if (v === undefined) return out;
+  if (!isPlainObject(v)) {
+    problems.push(`${where} must be an object of condition operators`);
+    return out;
+  }
+  for (const operator of Object.keys(v)) {
+    const block = v[operator];
+    if (!isPlainObject(block)) {
+      problems.push(`${where}.${operator} must be an object of condition keys`);
+      continue;
+    }
+    let rest = operator;
+    let setOp: NormalizedCondition['setOp'] = null;
+    const m = SET_PREFIX.exec(rest);
+    if (m) {
+      setOp = m[1].toLowerCase() as NormalizedCondition['setOp'];
+      rest = rest.slice(m[0].length);
+    }
+    let lower = rest.toLowerCase();
+    const ifExists = lower.endsWith('ifexists') && lower !== 'ifexists';
+    if (ifExists) lower = lower.slice(0, -'ifexists'.length);
+    if (!/^[a-z]+$/.test(lower)) {
+      problems.push(`${where} has an invalid condition operator "${operator}"`);
+      continue;
+    }
+    for (const rawKey of Object.keys(block)) {
+      const values = conditionValues(block[rawKey]);
+      if (!values) {
+        problems.push(`${where}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
+        continue;
+      }
+      out.push({ operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values });
+    }
+  }
+  return out;
+}
+
+function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]): NormalizedStatement | null {
+  const where = `Statement[${index}]`;
+  const local: string[] = [];
+  if (!isPlainObject(raw)) {
+    problems.push({ statement: index, message: `${where} is not an object` });
+    return null;
+  }
+  const effect = raw.Effect;
+  if (effect === undefined) local.push(`${where} has no Effect`);
+  else if (effect !== 'Allow' && effect !== 'Deny') local.push(`${where}.Effect is ${JSON.stringify(effect)}, not "Allow" or "Deny"`);
+  if ('Resource' in raw || 'NotResource' in raw) local.push(`${where} has ${'Resource' in raw ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
+  const hasP = 'Principal' in raw;
+  const hasNP = 'NotPrincipal' in raw;
+  if (!hasP && !hasNP) local.push(`${where} has no Principal or NotPrincipal`);
+  if (hasP && hasNP) local.push(`${where} has both Principal and NotPrincipal`);
+  const principal = hasP ? parsePrincipal(raw.Principal, `${where}.Principal`, local) : null;
+  const notPrincipal = hasNP ? parsePrincipal(raw.NotPrincipal, `${where}.NotPrincipal`, local) : null;
+  const hasA = 'Action' in raw;
+  const hasNA = 'NotAction' in raw;
+  if (!hasA && !hasNA) local.push(`${where} has no Action or NotAction`);
+  if (hasA && hasNA) local.push(`${where} has both Action and NotAction`);
+  let actions: string[] | null = null;
+  let notActions: string[] | null = null;
+  if (hasA) {
+    const l = stringList(raw.Action);
+    if (!l) local.push(`${where}.Action must be a string or a non-empty list of strings`);
+    else actions = l.map((a) => a.toLowerCase());
+  }
+  if (hasNA) {
+    const l = stringList(raw.NotAction);
+    if (!l) local.push(`${where}.NotAction must be a string or a non-empty list of strings`);
+    else notActions = l.map((a) => a.toLowerCase());
+  }
+  const conditions = parseConditions(raw.Condition, `${where}.Condition`, local);
+  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') local.push(`${where}.Sid must be a string`);
+  if (local.length > 0) {
+    for (const message of local) problems.push({ statement: index, message });
+    return null;
+  }
+  return {
+    index,
+    raw,
+    sid: raw.Sid as string | undefined,
+    effect: effect as 'Allow' | 'Deny',
+    principal,
+    notPrincipal,
+    actions,
+    notActions,
+    conditions,
+  };
+}
+
+/** Parse any trust policy as IAM accepts it. Never throws. */
+export function parsePolicy(input: unknown): ParseResult {
+  const { doc, problem } = toDocument(input);
+  if (problem) return { ok: false, problems: [{ statement: null, message: problem }], raw: null };
+  if (!isPlainObject(doc)) {
+    const kind = doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc;
+    return { ok: false, problems: [{ statement: null, message: `policy must be a JSON object, got ${kind}` }], raw: null };
+  }
+  const problems: PolicyProblem[] = [];
+  const version = doc.Version;
+  if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
+    problems.push({ statement: null, message: `Version ${JSON.stringify(version)} is not "2012-10-17" or "2008-10-17"` });
+  }
+  for (const k of Object.keys(doc)) {
+    if (!['Version', 'Id', 'Statement'].includes(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
+  }
+  const st = doc.Statement;
+  let rawStatements: unknown[] = [];
+  let statementIsObject = false;
+  if (st === undefined) problems.push({ statement: null, message: 'policy has no Statement' });
+  else if (Array.isArray(st)) {
+    if (st.length === 0) problems.push({ statement: null, message: 'Statement is an empty list' });
+    rawStatements = st;
+  } else if (isPlainObject(st)) {
+    rawStatements = [st];
+    statementIsObject = true;
+  } else problems.push({ statement: null, message: 'Statement must be an object or a list of objects' });
+
+  const statements: NormalizedStatement[] = [];
+  rawStatements.forEach((s, i) => {
+    const n = parseStatement(s, i, problems);
+    if (n) statements.push(n);
+  });
+  if (problems.length > 0) return { ok: false, problems, raw: doc };
+  return {
+    ok: true,
+    policy: { raw: doc, version: version as string | undefined, statementIsObject, statements },
+  };
+}

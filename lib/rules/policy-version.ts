@@ -1,0 +1,28 @@
+import type { Rule } from './types';
+
+export const rule: Rule = {
+  id: 'policy-version',
+  severity: 'low',
+  scope: 'trust-policy',
+  summary:
+    'The policy has no Version or the 2008-10-17 one, under which policy variables such as ${aws:username} are read as literal text.',
+  check(policy) {
+    if (!policy) return [];
+    if (policy.version === '2012-10-17') return [];
+    // Changing the version changes how `${…}` is read: only fix when no variable appears.
+    const fixable = !JSON.stringify(policy.raw).includes('${');
+    const what = policy.version === undefined ? 'has no Version' : `uses Version ${policy.version}`;
+    return [
+      {
+        statement: null,
+        message: `The policy ${what}; set "Version": "2012-10-17"${fixable ? '' : ' by hand (it contains ${…}, which the new version would read as a policy variable)'}.`,
+        fixable,
+      },
+    ];
+  },
+  fix(doc) {
+    // Version first, as IAM and people write it.
+    const { Version: _v, ...rest } = doc;
+    return { Version: '2012-10-17', ...rest };
+  },
+};
