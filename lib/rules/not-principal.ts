@@ -1,10 +1,33 @@
-import type { Rule } from "./types";
+import type { NormalizedPrincipal, NormalizedStatement } from '../policy/normalize';
+import { isAllow } from '../policy/query';
+import type { Rule } from './types';
 
-// TODO: implement (stub)
+function where(s: NormalizedStatement): string {
+  return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
+}
+
+function listed(p: NormalizedPrincipal): string {
+  if (p.wildcard && p.aws.length <= 1 && !p.service.length && !p.federated.length && !p.canonicalUser.length) return '"*"';
+  return [...p.aws, ...p.service, ...p.federated, ...p.canonicalUser].join(', ');
+}
+
 export const rule: Rule = {
-  id: "not-principal",
-  severity: "info",
-  scope: "trust-policy",
-  summary: "TODO",
-  check: () => [],
+  id: 'not-principal',
+  severity: 'high',
+  scope: 'trust-policy',
+  summary:
+    'An Allow statement uses NotPrincipal, so it trusts every principal in every AWS account except the few it lists.',
+  check(policy) {
+    if (!policy) return [];
+    return policy.statements
+      .filter((s): s is NormalizedStatement & { notPrincipal: NormalizedPrincipal } => isAllow(s) && s.notPrincipal !== null)
+      .map((s) => ({
+        statement: s.index,
+        message:
+          `${where(s)} allows with NotPrincipal (${listed(s.notPrincipal)}): it trusts every principal of every AWS account except those listed. ` +
+          'Replace NotPrincipal with a Principal that names exactly who may assume the role.',
+        // Only a person knows whom the statement was meant to trust.
+        fixable: false,
+      }));
+  },
 };
