@@ -1,0 +1,64 @@
+/**
+ * What the remediation service needs from AWS, as interfaces. The adapters of lib/aws satisfy
+ * them; unit tests pass fakes. Keeping the service on ports keeps it testable without the SDK.
+ */
+import type { PodIdentityAssociation } from '../policy/types';
+
+export interface RoleState {
+  name: string;
+  arn: string;
+  path: string;
+  accountId: string;
+  /** URL-decoded JSON text as IAM stores it. */
+  trustPolicyText: string;
+  tags: Record<string, string>;
+  createDate?: string;
+}
+
+export interface RoleStore {
+  getRole(name: string): Promise<RoleState | null>;
+  updateTrustPolicy(name: string, doc: object): Promise<void>;
+  tagRole(name: string, tags: Record<string, string>): Promise<void>;
+  untagRole(name: string, keys: string[]): Promise<void>;
+  listAttachedPolicyArns(name: string): Promise<string[]>;
+}
+
+export interface ClusterDirectory {
+  fargateProfileArnsForRole(roleArn: string): Promise<string[]>;
+  describePodIdentityAssociation(clusterName: string, associationId: string): Promise<PodIdentityAssociation | null>;
+  tagResource(arn: string, tags: Record<string, string>): Promise<void>;
+}
+
+export interface JournalEntry {
+  roleArn: string;
+  changedAt: string;
+  eventId: string;
+  kind: 'fix' | 'rollback';
+  originalPolicy: string;
+  newPolicy: string;
+  ruleIds: string[];
+  actor?: string;
+  account?: string;
+}
+
+export interface ChangeJournal {
+  record(entry: JournalEntry): Promise<void>;
+  changesSince(roleArn: string, sinceIso: string): Promise<JournalEntry[]>;
+  lastChange(roleArn: string): Promise<JournalEntry | null>;
+}
+
+export interface Notifier {
+  publish(n: { subject: string; message: unknown; severity: string; outcome: string; ruleIds: string[] }): Promise<string>;
+}
+
+export interface EvaluationBus {
+  put(detail: unknown): Promise<void>;
+}
+
+/** Structured logging the service needs (Powertools Logger satisfies it). */
+export interface Log {
+  debug(msg: string, ...extra: Record<string, unknown>[]): void;
+  info(msg: string, ...extra: Record<string, unknown>[]): void;
+  warn(msg: string, ...extra: Record<string, unknown>[]): void;
+  error(msg: string, ...extra: Record<string, unknown>[]): void;
+}
