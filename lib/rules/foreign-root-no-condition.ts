@@ -27,18 +27,20 @@ export const rule: Rule = {
         .map(describeAwsPrincipal)
         .filter((p) => p.kind === 'root' && p.account !== null && p.account !== ctx.roleAccount);
       if (roots.length === 0 || pinningConditionOn(s, NARROWING_KEYS)) continue;
-      const values = roots.map((p) => p.raw).join(', ');
       const accounts = [...new Set(roots.map((p) => p.account))].join(', ');
       const plural = accounts.includes(',');
+      // Show the root ARNs as written; bare ids are already in the account list.
+      const arns = roots.filter((p) => p.raw !== p.account).map((p) => p.raw);
+      const values = arns.length > 0 ? ` (${arns.join(', ')})` : '';
       const weak = explainNonPinning(s, NARROWING_KEYS);
       const todo =
         ' Name the roles or users that need access (or add aws:PrincipalArn), or require a StringEquals sts:ExternalId or aws:PrincipalOrgID condition.';
       const message =
         ctx.roleAccount === null
-          ? `${where(s)} trusts all of account${plural ? 's' : ''} ${accounts} (${values}) with no sts:ExternalId, aws:PrincipalArn or aws:PrincipalOrgID condition; ` +
+          ? `${where(s)} trusts all of account${plural ? 's' : ''} ${accounts}${values} with no sts:ExternalId, aws:PrincipalArn or aws:PrincipalOrgID condition; ` +
             `whether ${plural ? 'they are' : 'it is'} foreign cannot be verified: the role's account is unknown (pass --account). ` +
             `If ${plural ? 'they are' : 'it is'} not the role's own account, any identity there that is allowed sts:AssumeRole can assume this role.${weak}${todo}`
-          : `${where(s)} trusts all of foreign account${plural ? 's' : ''} ${accounts} (${values}) with no sts:ExternalId, aws:PrincipalArn or aws:PrincipalOrgID condition: ` +
+          : `${where(s)} trusts all of foreign account${plural ? 's' : ''} ${accounts}${values} with no sts:ExternalId, aws:PrincipalArn or aws:PrincipalOrgID condition: ` +
             `any identity there that is allowed sts:AssumeRole can assume this role, and a third party acting for you can be tricked into doing so (confused deputy).${weak}${todo}`;
       out.push({ statement: s.index, message, fixable: false });
     }

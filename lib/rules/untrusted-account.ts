@@ -127,8 +127,8 @@ export const rule: Rule = {
       return {
         statement: s.index,
         message:
-          `${where(s)} trusts ${d.principals} in ${d.accounts}, ${d.plural ? 'which are' : 'which is'} neither this role's account (${ctx.roleAccount}) nor listed in TRUSTED_ACCOUNTS: ` +
-          `${d.plural ? 'those accounts' : 'that account'}, not yours, ${d.plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
+          `${where(s)} trusts ${d.principals}: ${d.accounts} ${d.plural ? 'are' : 'is'} neither this role's account (${ctx.roleAccount}) nor listed in TRUSTED_ACCOUNTS, ` +
+          `so ${d.plural ? 'those accounts' : 'that account'}, not yours, ${d.plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
         fixable: configured && !wouldEmptyPolicy,
       };
     });

@@ -47,11 +47,11 @@ function describeWildcard(s: NormalizedStatement): string {
   if (s.notActions !== null) {
     const raw = s.raw.NotAction;
     const listed = (typeof raw === 'string' ? [raw] : (raw as string[])).join(', ');
-    return `uses NotAction (${listed}), which allows every other action, including ones added to STS later,`;
+    return `uses NotAction (${listed}): its principals get every action not listed, including STS actions added later, not just the ones they need.`;
   }
   const raw = s.raw.Action;
   const wild = (typeof raw === 'string' ? [raw] : (raw as string[])).filter((a) => WILDCARD_ACTIONS.includes(a.toLowerCase()));
-  return `allows Action ${wild.map((a) => `"${a}"`).join(', ')}, which grants every STS action, including ones added later,`;
+  return `allows Action ${wild.map((a) => `"${a}"`).join(', ')}: its principals get every STS action, including ones added later, not just the ones they need.`;
 }
 
 export const rule: Rule = {
@@ -69,11 +69,12 @@ export const rule: Rule = {
         const needed = neededActions(s);
         let todo: string;
         if (replacement.length > 0) todo = `The automatic fix replaces it with ${replacement.join(', ')}.`;
+        else if (!s.principal) todo = 'With NotPrincipal, who the principals are (and so what they need) cannot be told: list the actions by hand.';
         else if (needed.length === 0) todo = 'Its principals need no STS action this tool can name: list the actions by hand.';
         else todo = `The statement does not allow what its principals need (${needed.join(', ')}): list the actions by hand.`;
         return {
           statement: s.index,
-          message: `${where(s)} ${describeWildcard(s)} where its principals only need named actions. ${todo}`,
+          message: `${where(s)} ${describeWildcard(s)} ${todo}`,
           fixable: replacement.length > 0,
         };
       });
