@@ -30,7 +30,9 @@ interface SafeParsed {
 }
 
 /** Idempotency keyed on the CloudTrail eventID, when a table is configured. */
-function idempotent(process: Process, context: Context): Process {
+function idempotent(inner: Process, context: Context): Process {
+  // The stored result must be plain JSON (DynamoDB rejects undefined values).
+  const process: Process = async (event, work) => JSON.parse(JSON.stringify(await inner(event, work)));
   const table = serviceConfig().idempotencyTable;
   if (!table) return process;
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'detail.eventID', expiresAfterSeconds: 24 * 3600 });
