@@ -54,7 +54,7 @@ const OUTCOME_VERB: Record<Outcome, string> = {
   fixed: 'fixed trust policy of',
   tagged: 'tagged',
   reported: 'found issues in',
-  exempt: 'exempt role',
+  exempt: 'left exempt',
   failed: 'could not remediate',
 };
 
