@@ -42,8 +42,11 @@ function idempotent(inner: Process, context: Context): Process {
   return makeIdempotent(process, { persistenceStore, config, dataIndexArgument: 0 });
 }
 
-export function cloudTrailHandler(allowed: readonly string[], process: Process) {
-  return middy()
+/** What Lambda calls: any event in (it is validated here), a result out. */
+export type CloudTrailLambda = (event: unknown, context: Context) => Promise<HandlerResult>;
+
+export function cloudTrailHandler(allowed: readonly string[], process: Process): CloudTrailLambda {
+  const handler = middy()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(parser({ schema: CloudTrailEventSchema, safeParse: true }))
     .handler(async (parsed: SafeParsed, context: Context): Promise<HandlerResult> => {
@@ -62,4 +65,5 @@ export function cloudTrailHandler(allowed: readonly string[], process: Process) 
       }
       return idempotent(process, context)(event, work);
     });
+  return handler as unknown as CloudTrailLambda;
 }
