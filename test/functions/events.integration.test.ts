@@ -11,7 +11,8 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { EKSClient, DescribePodIdentityAssociationCommand, TagResourceCommand } from '@aws-sdk/client-eks';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import type { MetadataBearer } from '@smithy/types';
 import { journalTableDefinition } from '../../lib/aws/journal';
 import { resetRuntime } from '../../lib/handler/runtime';
 import { handler as iamEvents } from '../../functions/iamEvents';
@@ -199,7 +200,7 @@ describe('iamEvents against the emulator', () => {
     expect(role.tags['eks-trust-guard:findings'].split(' ')).toContain('untrusted-account');
     const msgs = await messagesFor('backdoored');
     expect(msgs).toHaveLength(1);
-    expect(msgs[0].subject.startsWith('[CRITICAL]')).toBe(true);
+    expect(msgs[0].subject).toMatch(/^\[CRITICAL\] /);
     expect(msgs[0].attributes.severity.value).toBe('critical');
   });
 
@@ -272,7 +273,7 @@ describe('iamEvents against the emulator', () => {
 
 describe('podIdentityEvents against the emulator (EKS Pod Identity calls mocked at the SDK level)', () => {
   // Installed per describe (not at collection time) so the iamEvents tests use moto's real EKS.
-  let eks: ReturnType<typeof mockClient<EKSClient>>;
+  let eks: AwsStub<object, MetadataBearer, unknown>;
   beforeAll(() => {
     eks = mockClient(EKSClient);
   });
