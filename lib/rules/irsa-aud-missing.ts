@@ -1,10 +1,52 @@
-import type { Rule } from "./types";
+import { setCondition, updateStatement } from '../policy/edit';
+import { claimKey, claimPins, irsaStatements, where } from './irsa/statements';
+import type { Rule, RuleFinding } from './types';
 
-// TODO: implement (stub)
+/**
+ * The audience EKS projects into service-account tokens for IRSA, in every partition: the EKS
+ * pod identity webhook and eksctl use `sts.amazonaws.com` in the China regions too (eksctl#1912).
+ */
+export const IRSA_AUDIENCE = 'sts.amazonaws.com';
+
 export const rule: Rule = {
-  id: "irsa-aud-missing",
-  severity: "info",
-  scope: "trust-policy",
-  summary: "TODO",
-  check: () => [],
+  id: 'irsa-aud-missing',
+  severity: 'medium',
+  scope: 'trust-policy',
+  summary:
+    'An IRSA statement has no PROVIDER:aud condition, so tokens for any audience registered on the OIDC provider are accepted, not only sts.amazonaws.com.',
+  check(policy) {
+    if (!policy) return [];
+    const out: RuleFinding[] = [];
+    for (const { statement: s, providers } of irsaStatements(policy)) {
+      const missing = providers.filter((p) => claimPins(s, p, 'aud').length === 0);
+      if (missing.length === 0) continue;
+      // Conditions are ANDed: adding PROVIDER:aud to a statement that trusts several providers
+      // would fail every token of the others. Only a single-provider statement gets the fix.
+      const fixable = (s.principal?.federated.length ?? 0) === 1;
+      const keys = missing.map((p) => claimKey(p, 'aud'));
+      out.push({
+        statement: s.index,
+        message:
+          `${where(s)} trusts the EKS OIDC provider ${missing.map((p) => p.prefix).join(', ')} without a StringEquals condition on ${keys.join(', ')}: ` +
+          `a token for any audience registered on the provider (its client ID list) is accepted, not only ${IRSA_AUDIENCE}. ` +
+          (fixable
+            ? `The automatic fix adds "StringEquals": {"${keys[0]}": "${IRSA_AUDIENCE}"}.`
+            : `The statement trusts several Federated principals and conditions apply to all of them: split it into one statement per provider, then add StringEquals PROVIDER:aud = ${IRSA_AUDIENCE} to each.`),
+        fixable,
+      });
+    }
+    return out;
+  },
+  fix(doc, policy, findings) {
+    let next = doc;
+    const byIndex = new Map(irsaStatements(policy).map((x) => [x.statement.index, x]));
+    for (const f of findings) {
+      const irsa = f.statement === null ? undefined : byIndex.get(f.statement);
+      if (!irsa || irsa.providers.length !== 1 || (irsa.statement.principal?.federated.length ?? 0) !== 1) continue;
+      const provider = irsa.providers[0];
+      if (claimPins(irsa.statement, provider, 'aud').length > 0) continue;
+      next = updateStatement(next, irsa.statement.index, (s) => setCondition(s, 'StringEquals', claimKey(provider, 'aud'), [IRSA_AUDIENCE]));
+    }
+    return next;
+  },
 };

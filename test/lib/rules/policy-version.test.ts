@@ -1,0 +1,63 @@
+import { evaluate } from '../../../lib/engine';
+import { ACCOUNT, check, CTX, type Doc, expectFix, findingsOf } from './eks-rule-support';
+
+const ID = 'policy-version';
+const NODE = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
+
+describe('policy-version check', () => {
+  it('accepts 2012-10-17', () => {
+    // Prepare
+    const policy = { Version: '2012-10-17', Statement: [NODE] };
+
+    // Act
+    const findings = check(ID, policy);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it.each([
+    ['a missing Version', { Statement: [NODE] }, 'has no Version'],
+    ['2008-10-17', { Version: '2008-10-17', Statement: [NODE] }, 'uses Version 2008-10-17'],
+  ])('reports %s as a document-level, fixable finding', (_name, policy, what) => {
+    const findings = check(ID, policy);
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ statement: null, fixable: true });
+    expect(findings[0].message).toContain(what);
+    expect(findings[0].message).toContain('"Version": "2012-10-17"');
+  });
+
+  it('does not fix a document with a policy variable, which the new version would read differently', () => {
+    const policy = {
+      Version: '2008-10-17',
+      Statement: [{ ...NODE, Condition: { StringEquals: { 'aws:PrincipalTag/owner': '${aws:username}' } } }],
+    };
+
+    const findings = check(ID, policy);
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0].fixable).toBe(false);
+    expect(findings[0].message).toContain('by hand');
+  });
+
+  it('is a low finding through the engine', () => {
+    expect(findingsOf({ Statement: NODE }, ID)).toEqual([expect.objectContaining({ ruleId: ID, severity: 'low', statement: null })]);
+  });
+});
+
+describe('policy-version fix', () => {
+  it('adds Version first, leaving the statements as they were', () => {
+    const policy: Doc = { Statement: [NODE], Id: 'node-trust' };
+
+    expectFix(ID, policy, CTX, { Version: '2012-10-17', Statement: [NODE], Id: 'node-trust' }, []);
+    const fixed = evaluate(policy, CTX).fixedPolicy as Doc;
+    expect(Object.keys(fixed)).toEqual(['Version', 'Statement', 'Id']);
+  });
+
+  it('replaces 2008-10-17 in a single-object Statement document', () => {
+    const policy: Doc = { Version: '2008-10-17', Statement: NODE };
+
+    expectFix(ID, policy, { account: ACCOUNT }, { Version: '2012-10-17', Statement: NODE }, []);
+  });
+});
