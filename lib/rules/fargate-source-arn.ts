@@ -145,14 +145,14 @@ function planFix(s: NormalizedStatement, ctx: RuleContext): Plan {
     if (values.length === 0) {
       return {
         ok: false,
-        reason: `no value of its ${c.operator} condition could be kept or narrowed to the role's own Fargate profiles; replacing another account's or resource's ARN with ours would widen the condition, so fix it by hand`,
+        reason: `no value of its ${c.operator} condition can be kept or narrowed to the role's own Fargate profiles, and replacing another account's or resource's ARN with ours would widen the condition`,
       };
     }
     if (values.length !== c.values.length || values.some((v, i) => v !== c.values[i])) edits.push({ kind: 'set', condition: c, values });
   }
   if (toArnLike.length > 0) {
     if (conditionsOn(s, SOURCE_ARN).some((c) => c.operator.toLowerCase() === 'arnlike')) {
-      return { ok: false, reason: 'its StringEquals wildcards would have to move into the ArnLike aws:SourceArn condition it already has, so fix it by hand' };
+      return { ok: false, reason: 'its StringEquals wildcards would have to move into the ArnLike aws:SourceArn condition it already has' };
     }
     edits.push({ kind: 'add', values: toArnLike });
   }
@@ -190,7 +190,9 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
   const plan = planFix(s, ctx);
   const target = account === null ? 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*' : targetSourceArns(ctx).join(', ');
   const todo = plan.ok
-    ? `The automatic fix sets ArnLike aws:SourceArn to ${target}${pins.length > 0 ? ', keeping the values that are already correct' : ''}.`
+    ? pins.length === 0
+      ? `The automatic fix adds ArnLike aws:SourceArn = ${target}.`
+      : `The automatic fix narrows the condition to ${target}, keeping the values that are already correct and dropping those of other accounts or resources.`
     : `Set ArnLike aws:SourceArn to ${target} by hand (${plan.reason}).`;
   return {
     statement: s.index,

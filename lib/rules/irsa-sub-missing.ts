@@ -26,7 +26,7 @@ export const rule: Rule = {
         const k = parseClaimKey(c.key);
         return k !== null && k.claim === 'sub' && !prefixes.has(k.prefix);
       });
-      for (const c of foreign) notes.push(`its ${c.operator} condition on ${c.rawKey} names another OIDC provider (see irsa-provider-mismatch)`);
+      for (const c of foreign) notes.push(`its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`);
       const blocked = foreign.some(isPinning);
       const consequence = blocked
         ? "As written no token passes (this provider's tokens never carry the other provider's claim), and removing that condition would let every service account in the cluster assume the role: rename its key instead."

@@ -101,7 +101,7 @@ describe('fargate-source-arn check', () => {
     expect(findings[0].message).toContain('Statement 1 (Fargate)');
     expect(findings[0].message).toContain('does not pin aws:SourceArn');
     expect(findings[0].message).toContain('confused deputy');
-    expect(findings[0].message).toContain(`ArnLike aws:SourceArn to ${ACCOUNT_WIDE}`);
+    expect(findings[0].message).toContain(`The automatic fix adds ArnLike aws:SourceArn = ${ACCOUNT_WIDE}`);
   });
 
   it.each([
@@ -238,6 +238,7 @@ describe('fargate-source-arn fix', () => {
     const policy = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [DOCS_VALUE, '*'] } })]);
     const expected = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [DOCS_VALUE, ACCOUNT_WIDE] } })]);
 
+    expect(check(ID, policy)[0].message).toContain(`The automatic fix narrows the condition to ${ACCOUNT_WIDE}, keeping the values that are already correct`);
     expectFix(ID, policy, CTX, expected, [0]);
   });
 

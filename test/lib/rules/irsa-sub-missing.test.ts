@@ -128,7 +128,7 @@ describe('irsa-sub-missing', () => {
     expect(ids).toContain('irsa-sub-missing');
     expect(ids).toContain('irsa-provider-mismatch');
     const message = result.findings.find((f) => f.ruleId === ID)?.message ?? '';
-    expect(message).toContain(`names another OIDC provider (see irsa-provider-mismatch)`);
+    expect(message).toContain('names another OIDC provider, as irsa-provider-mismatch reports');
     expect(message).toContain('As written no token passes');
     expect(message).toContain('rename its key instead');
   });
