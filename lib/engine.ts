@@ -28,7 +28,7 @@ export function highestSeverity(findings: Pick<Finding, 'severity'>[]): Severity
 export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | null): RuleContext {
   const arn = ctx.roleArn ? parseArn(ctx.roleArn) : null;
   const roleAccount = arn && ACCOUNT_ID.test(arn.account) ? arn.account : ctx.account && ACCOUNT_ID.test(ctx.account) ? ctx.account : null;
-  let partition = arn?.partition;
+  let partition = arn?.partition ?? (ctx.fargateProfileArns ?? []).map((a) => parseArn(a)?.partition).find(Boolean);
   if (!partition && policy) {
     outer: for (const s of policy.statements) {
       for (const p of [...(s.principal?.aws ?? []), ...(s.principal?.federated ?? [])]) {
@@ -37,6 +37,11 @@ export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | nul
           partition = part;
           break outer;
         }
+      }
+      // China service principals end in .amazonaws.com.cn.
+      if (s.principal?.service.some((p) => p.toLowerCase().endsWith('.amazonaws.com.cn'))) {
+        partition = 'aws-cn';
+        break;
       }
     }
   }

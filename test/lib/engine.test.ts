@@ -29,3 +29,14 @@ describe('evaluate', () => {
     expect(r.findings.filter((f) => f.ruleId === 'policy-invalid')).toEqual([]);
   });
 });
+
+describe('deriveContext partition', () => {
+  it('infers aws-cn from a China service principal when no role ARN is given', () => {
+    const r = evaluate(
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks-fargate-pods.amazonaws.com.cn' }, Action: 'sts:AssumeRole' }] },
+      { account: '111122223333' },
+    );
+    const st = (r.fixedPolicy as { Statement: { Condition: { ArnLike: Record<string, string> } }[] }).Statement[0];
+    expect(st.Condition.ArnLike['aws:SourceArn']).toBe('arn:aws-cn:eks:*:111122223333:fargateprofile/*');
+  });
+});
