@@ -1,0 +1,159 @@
+/**
+ * EKS adapter: the only module that talks to EKS (one region per client). Pod Identity
+ * associations come back in the engine's `PodIdentityAssociation` shape.
+ */
+import {
+  DescribeFargateProfileCommand,
+  DescribePodIdentityAssociationCommand,
+  ListClustersCommand,
+  ListFargateProfilesCommand,
+  ListPodIdentityAssociationsCommand,
+  TagResourceCommand,
+  type EKSClient,
+  type PodIdentityAssociation as SdkAssociation,
+  type PodIdentityAssociationSummary,
+} from '@aws-sdk/client-eks';
+import type { PodIdentityAssociation } from '../policy/types';
+import { parseArn } from '../policy/query';
+import { callAws, NotFoundError } from './errors';
+import { sanitiseTags } from './tags';
+
+/** DescribeFargateProfile calls in flight at once (stay well under EKS's request rate). */
+const DESCRIBE_CONCURRENCY = 4;
+
+export class EksAdapter {
+  static readonly actions = [
+    'eks:DescribePodIdentityAssociation',
+    'eks:ListPodIdentityAssociations',
+    'eks:ListClusters',
+    'eks:ListFargateProfiles',
+    'eks:DescribeFargateProfile',
+    'eks:TagResource',
+  ] as const;
+
+  constructor(private readonly client: EKSClient) {}
+
+  /** The association, or null when it (or its cluster) does not exist. */
+  async describePodIdentityAssociation(clusterName: string, associationId: string): Promise<PodIdentityAssociation | null> {
+    try {
+      const out = await callAws('eks:DescribePodIdentityAssociation', () =>
+        this.client.send(new DescribePodIdentityAssociationCommand({ clusterName, associationId })),
+      );
+      return out.association ? toAssociation(out.association) : null;
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
+
+  /** Summaries of a cluster's associations (all pages); role fields are absent in summaries. */
+  async listPodIdentityAssociations(clusterName: string): Promise<PodIdentityAssociation[]> {
+    const out: PodIdentityAssociation[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await callAws('eks:ListPodIdentityAssociations', () =>
+        this.client.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })),
+      );
+      for (const s of page.associations ?? []) out.push(toAssociation(s));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  /** Names of the clusters in the client's region (all pages). */
+  async listClusters(): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await callAws('eks:ListClusters', () => this.client.send(new ListClustersCommand({ nextToken })));
+      names.push(...(page.clusters ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return names;
+  }
+
+  /** Names of a cluster's Fargate profiles (all pages). */
+  async listFargateProfiles(clusterName: string): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await callAws('eks:ListFargateProfiles', () =>
+        this.client.send(new ListFargateProfilesCommand({ clusterName, nextToken })),
+      );
+      names.push(...(page.fargateProfileNames ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return names;
+  }
+
+  /**
+   * ARNs of the Fargate profiles, in any cluster of the client's region, whose Pod execution role
+   * is `roleArn`. Clusters or profiles deleted while we look are skipped. Role names are
+   * case-insensitive in IAM, so the ARNs are compared case-insensitively.
+   */
+  async fargateProfileArnsForRole(roleArn: string): Promise<string[]> {
+    const wanted = roleArn.toLowerCase();
+    const found: string[] = [];
+    for (const clusterName of await this.listClusters()) {
+      let profiles: string[];
+      try {
+        profiles = await this.listFargateProfiles(clusterName);
+      } catch (err) {
+        if (err instanceof NotFoundError) continue;
+        throw err;
+      }
+      const arns = await mapLimited(profiles, DESCRIBE_CONCURRENCY, async (fargateProfileName) => {
+        try {
+          const out = await callAws('eks:DescribeFargateProfile', () =>
+            this.client.send(new DescribeFargateProfileCommand({ clusterName, fargateProfileName })),
+          );
+          const p = out.fargateProfile;
+          return p?.podExecutionRoleArn?.toLowerCase() === wanted ? (p.fargateProfileArn ?? null) : null;
+        } catch (err) {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        }
+      });
+      for (const arn of arns) if (arn) found.push(arn);
+    }
+    return found;
+  }
+
+  /** Tag a cluster, association or other EKS resource; keys and values sanitised (see tags.ts). */
+  async tagResource(arn: string, tags: Record<string, string>): Promise<void> {
+    await callAws('eks:TagResource', () =>
+      this.client.send(new TagResourceCommand({ resourceArn: arn, tags: sanitiseTags(tags) })),
+    );
+  }
+}
+
+function toAssociation(a: SdkAssociation | PodIdentityAssociationSummary): PodIdentityAssociation {
+  const out: PodIdentityAssociation = {};
+  const full = a as SdkAssociation;
+  if (a.clusterName !== undefined) out.clusterName = a.clusterName;
+  const account = a.associationArn ? parseArn(a.associationArn)?.account : undefined;
+  if (account) out.clusterAccount = account;
+  if (a.namespace !== undefined) out.namespace = a.namespace;
+  if (a.serviceAccount !== undefined) out.serviceAccount = a.serviceAccount;
+  if (a.associationArn !== undefined) out.associationArn = a.associationArn;
+  if (a.associationId !== undefined) out.associationId = a.associationId;
+  if (full.roleArn !== undefined) out.roleArn = full.roleArn;
+  if (full.targetRoleArn !== undefined) out.targetRoleArn = full.targetRoleArn;
+  if (full.externalId !== undefined) out.externalId = full.externalId;
+  if (full.disableSessionTags !== undefined) out.disableSessionTags = full.disableSessionTags;
+  return out;
+}
+
+/** Map with at most `limit` calls in flight, results in input order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
