@@ -4,6 +4,8 @@
  */
 import {
   DescribeFargateProfileCommand,
+  DescribeNodegroupCommand,
+  ListNodegroupsCommand,
   DescribePodIdentityAssociationCommand,
   ListClustersCommand,
   ListFargateProfilesCommand,
@@ -29,6 +31,8 @@ export class EksAdapter {
     'eks:ListFargateProfiles',
     'eks:DescribeFargateProfile',
     'eks:TagResource',
+    'eks:ListNodegroups',
+    'eks:DescribeNodegroup',
   ] as const;
 
   constructor(private readonly client: EKSClient) {}
@@ -117,6 +121,48 @@ export class EksAdapter {
       for (const arn of arns) if (arn) found.push(arn);
     }
     return found;
+  }
+
+  /** Names of a cluster's managed node groups (all pages). */
+  async listNodegroups(clusterName: string): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await callAws('eks:ListNodegroups', () =>
+        this.client.send(new ListNodegroupsCommand({ clusterName, nextToken })),
+      );
+      names.push(...(page.nodegroups ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return names;
+  }
+
+  /** The node role ARN of a managed node group, or null when the node group (or cluster) is gone. */
+  async nodegroupRoleArn(clusterName: string, nodegroupName: string): Promise<string | null> {
+    try {
+      const out = await callAws('eks:DescribeNodegroup', () =>
+        this.client.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })),
+      );
+      return out.nodegroup?.nodeRole ?? null;
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
+
+  /** A Fargate profile's ARN and Pod execution role, or null when it (or its cluster) is gone. */
+  async describeFargateProfile(clusterName: string, fargateProfileName: string): Promise<{ arn: string; podExecutionRoleArn?: string } | null> {
+    try {
+      const out = await callAws('eks:DescribeFargateProfile', () =>
+        this.client.send(new DescribeFargateProfileCommand({ clusterName, fargateProfileName })),
+      );
+      const p = out.fargateProfile;
+      if (!p?.fargateProfileArn) return null;
+      return p.podExecutionRoleArn ? { arn: p.fargateProfileArn, podExecutionRoleArn: p.podExecutionRoleArn } : { arn: p.fargateProfileArn };
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
   }
 
   /** Tag a cluster, association or other EKS resource; keys and values sanitised (see tags.ts). */

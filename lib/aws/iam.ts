@@ -3,6 +3,7 @@
  * JSON text IAM stores (URL-decoded), their tags and path.
  */
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
   ListRolesCommand,
@@ -11,6 +12,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   type IAMClient,
   type Role,
+  type RoleDetail,
 } from '@aws-sdk/client-iam';
 import { decodePolicyText } from '../policy/normalize';
 import { parseArn } from '../policy/query';
@@ -40,6 +42,7 @@ export class IamAdapter {
     'iam:UntagRole',
     'iam:ListAttachedRolePolicies',
     'iam:ListRoles',
+    'iam:GetAccountAuthorizationDetails',
   ] as const;
 
   constructor(private readonly client: IAMClient) {}
@@ -107,6 +110,49 @@ export class IamAdapter {
     const next = out.IsTruncated ? out.Marker : undefined;
     return next ? { roles, marker: next } : { roles };
   }
+
+  /**
+   * One page of GetAccountAuthorizationDetails for roles only: trust policy, path, tags and
+   * attached managed policies of up to `maxItems` roles in one call, so a sweep reads every role
+   * with one call per page (no GetRole, no ListAttachedRolePolicies). Real IAM URL-encodes the
+   * documents, moto does not (and ignores paging): both are handled.
+   */
+  async roleDetailsPage(marker?: string, maxItems = 1000): Promise<RoleDetailsPage> {
+    const out = await callAws('iam:GetAccountAuthorizationDetails', () =>
+      this.client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'], Marker: marker, MaxItems: maxItems })),
+    );
+    const roles = (out.RoleDetailList ?? []).map((d) => ({
+      role: toRoleState(roleOfDetail(d)),
+      attachedPolicies: (d.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
+    }));
+    const next = out.IsTruncated ? out.Marker : undefined;
+    return next ? { roles, marker: next } : { roles };
+  }
+}
+
+/** A role with the facts a sweep needs, from one page of GetAccountAuthorizationDetails. */
+export interface RoleDetails {
+  role: RoleState;
+  /** ARNs of the managed policies attached to the role. */
+  attachedPolicies: string[];
+}
+
+export interface RoleDetailsPage {
+  roles: RoleDetails[];
+  /** Marker of the next page; absent on the last. */
+  marker?: string;
+}
+
+function roleOfDetail(d: RoleDetail): Role {
+  return {
+    RoleName: d.RoleName ?? '',
+    RoleId: d.RoleId ?? '',
+    Arn: d.Arn ?? '',
+    Path: d.Path ?? '/',
+    CreateDate: d.CreateDate,
+    AssumeRolePolicyDocument: d.AssumeRolePolicyDocument,
+    Tags: d.Tags,
+  } as Role;
 }
 
 /** Decode a document from GetRole/ListRoles: URL-encoded JSON, or raw JSON (moto's ListRoles). */

@@ -48,6 +48,7 @@ describe('declared IAM actions', () => {
     await a.untagRole('r', ['k']);
     await a.listAttachedPolicyArns('r');
     await a.listRolesPage();
+    await a.roleDetailsPage();
 
     // Assess
     expect(actionsSent('iam', iamMock)).toEqual([...IamAdapter.actions].sort());
@@ -65,6 +66,9 @@ describe('declared IAM actions', () => {
     await a.listPodIdentityAssociations('c');
     await a.fargateProfileArnsForRole('arn:aws:iam::111122223333:role/r');
     await a.tagResource('arn:aws:eks:us-east-1:111122223333:cluster/c', { k: 'v' });
+    await a.listNodegroups('c');
+    await a.nodegroupRoleArn('c', 'ng');
+    await a.describeFargateProfile('c', 'p');
 
     // Assess
     expect(actionsSent('eks', eksMock)).toEqual([...EksAdapter.actions].sort());

@@ -1,4 +1,4 @@
-import { CreateClusterCommand, CreateFargateProfileCommand, ListTagsForResourceCommand } from '@aws-sdk/client-eks';
+import { CreateClusterCommand, CreateFargateProfileCommand, CreateNodegroupCommand, ListTagsForResourceCommand } from '@aws-sdk/client-eks';
 import { EksAdapter } from '../../../lib/aws/eks';
 import { AwsAdapterError, NotFoundError } from '../../../lib/aws/errors';
 import { clientsFor, MOTO_ACCOUNT, useMoto } from '../../support/moto';
@@ -53,6 +53,27 @@ describe('EksAdapter against moto', () => {
     expect(arns.sort()).toEqual([devDefault, prodDefault].sort());
     expect(arns.every((a) => a.startsWith(`arn:aws:eks:us-east-1:${MOTO_ACCOUNT}:fargateprofile/`))).toBe(true);
     expect(none).toEqual([]);
+  });
+
+  it('lists node groups with their node roles and describes Fargate profiles', async () => {
+    // Prepare
+    const { clients, eks } = setup();
+    await createCluster('prod');
+    const nodeRole = `arn:aws:iam::${MOTO_ACCOUNT}:role/nodes`;
+    await clients.eks.send(new CreateNodegroupCommand({ clusterName: 'prod', nodegroupName: 'ng-1', nodeRole, subnets: ['subnet-1'] }));
+    const profile = await createProfile('prod', 'default', FARGATE_ROLE);
+
+    // Act
+    const nodegroups = await eks.listNodegroups('prod');
+    const role = await eks.nodegroupRoleArn('prod', 'ng-1');
+    const described = await eks.describeFargateProfile('prod', 'default');
+    const missing = await eks.describeFargateProfile('prod', 'nope');
+
+    // Assess
+    expect(nodegroups).toEqual(['ng-1']);
+    expect(role).toBe(nodeRole);
+    expect(described).toEqual({ arn: profile, podExecutionRoleArn: FARGATE_ROLE });
+    expect(missing).toBeNull();
   });
 
   it('tags a cluster', async () => {

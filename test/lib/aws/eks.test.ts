@@ -1,5 +1,7 @@
 import {
   DescribeFargateProfileCommand,
+  DescribeNodegroupCommand,
+  ListNodegroupsCommand,
   DescribePodIdentityAssociationCommand,
   EKSClient,
   ListClustersCommand,
@@ -204,5 +206,64 @@ describe('EksAdapter.tagResource', () => {
       resourceArn: arn,
       tags: { 'eks-trust-guard:findings': 'association-role-trust_target-role-trust' },
     });
+  });
+});
+
+describe('EksAdapter.listNodegroups / nodegroupRoleArn', () => {
+  it('lists every page of node groups and reads a node group\'s node role', async () => {
+    // Prepare
+    eksMock
+      .on(ListNodegroupsCommand, { clusterName: 'prod', nextToken: undefined })
+      .resolves({ nodegroups: ['a'], nextToken: 't2' })
+      .on(ListNodegroupsCommand, { clusterName: 'prod', nextToken: 't2' })
+      .resolves({ nodegroups: ['b'] })
+      .on(DescribeNodegroupCommand, { clusterName: 'prod', nodegroupName: 'a' })
+      .resolves({ nodegroup: { nodegroupName: 'a', nodeRole: 'arn:aws:iam::111122223333:role/nodes' } });
+
+    // Act
+    const names = await adapter.listNodegroups('prod');
+    const role = await adapter.nodegroupRoleArn('prod', 'a');
+
+    // Assess
+    expect(names).toEqual(['a', 'b']);
+    expect(role).toBe('arn:aws:iam::111122223333:role/nodes');
+  });
+
+  it('returns null for a node group that is gone and throws other errors mapped', async () => {
+    // Prepare
+    eksMock
+      .on(DescribeNodegroupCommand, { nodegroupName: 'gone' })
+      .rejects(notFound())
+      .on(DescribeNodegroupCommand, { nodegroupName: 'secret' })
+      .rejects(sdkError('AccessDeniedException', 403));
+
+    // Act
+    const gone = await adapter.nodegroupRoleArn('prod', 'gone');
+    const error = await adapter.nodegroupRoleArn('prod', 'secret').catch((e: unknown) => e);
+
+    // Assess
+    expect(gone).toBeNull();
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect((error as AccessDeniedError).action).toBe('eks:DescribeNodegroup');
+  });
+});
+
+describe('EksAdapter.describeFargateProfile', () => {
+  it('returns the profile ARN and Pod execution role, or null when the profile is gone', async () => {
+    // Prepare
+    const arn = 'arn:aws:eks:eu-west-1:111122223333:fargateprofile/prod/default/1';
+    eksMock
+      .on(DescribeFargateProfileCommand, { fargateProfileName: 'default' })
+      .resolves({ fargateProfile: { fargateProfileArn: arn, podExecutionRoleArn: ROLE } })
+      .on(DescribeFargateProfileCommand, { fargateProfileName: 'gone' })
+      .rejects(notFound());
+
+    // Act
+    const found = await adapter.describeFargateProfile('prod', 'default');
+    const gone = await adapter.describeFargateProfile('prod', 'gone');
+
+    // Assess
+    expect(found).toEqual({ arn, podExecutionRoleArn: ROLE });
+    expect(gone).toBeNull();
   });
 });

@@ -167,6 +167,38 @@ describe('IamAdapter against moto', () => {
     for (const t of texts) expect(JSON.parse(t)).toEqual(TRICKY_POLICY);
   });
 
+  it('reads roles with tags, path and attached policies in one GetAccountAuthorizationDetails call', async () => {
+    // Prepare
+    const { clients, iam } = setup();
+    await createRole('tricky', TRICKY_POLICY, { path: '/eks/pods/', pretty: true, tags: { team: 'a' } });
+    await createRole('plain', TRICKY_POLICY);
+    const policy = await clients.iam.send(
+      new CreatePolicyCommand({ PolicyName: 'extra', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] }) }),
+    );
+    await clients.iam.send(new AttachRolePolicyCommand({ RoleName: 'plain', PolicyArn: policy.Policy!.Arn! }));
+    let sent = 0;
+    clients.iam.middlewareStack.add((next) => async (args) => {
+      sent++;
+      return next(args);
+    }, { step: 'initialize', name: 'countRoleDetailsCalls' });
+
+    // Act
+    const page = await iam.roleDetailsPage();
+    clients.iam.middlewareStack.remove('countRoleDetailsCalls');
+
+    // Assess
+    expect(sent).toBe(1);
+    expect(page.marker).toBeUndefined();
+    const byName = Object.fromEntries(page.roles.map((r) => [r.role.name, r]));
+    expect(Object.keys(byName).sort()).toEqual(['plain', 'tricky']);
+    expect(byName.tricky.role.trustPolicyText).toBe(JSON.stringify(TRICKY_POLICY, null, 2));
+    expect(byName.tricky.role.path).toBe('/eks/pods/');
+    expect(byName.tricky.role.tags).toEqual({ team: 'a' });
+    expect(byName.tricky.attachedPolicies).toEqual([]);
+    expect(JSON.parse(byName.plain.role.trustPolicyText)).toEqual(TRICKY_POLICY);
+    expect(byName.plain.attachedPolicies).toEqual([`arn:aws:iam::${MOTO_ACCOUNT}:policy/extra`]);
+  });
+
   it('relies on what moto really does: GetRole URL-encodes the document, ListRoles does not', async () => {
     // Prepare
     const { clients } = setup();

@@ -1,4 +1,5 @@
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
@@ -247,5 +248,75 @@ describe('IamAdapter.listRolesPage', () => {
     // Assess
     expect(page).toEqual({ roles: [] });
     expect(iamMock.commandCalls(ListRolesCommand)[0].args[0].input).toEqual({ Marker: 'prev', MaxItems: 1000 });
+  });
+});
+
+describe('IamAdapter.roleDetailsPage', () => {
+  it('reads roles only, 1000 per page, with tags, path, attached policies and decoded documents', async () => {
+    // Prepare
+    const raw = '{"Version":"2012-10-17","Statement":[{"Sid":"100% raw","Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [
+        {
+          RoleName: 'fargate-pods',
+          Arn: ARN,
+          Path: '/eks/',
+          RoleId: 'A',
+          CreateDate: new Date('2024-05-01T10:00:00Z'),
+          AssumeRolePolicyDocument: encodeURIComponent(POLICY_TEXT),
+          Tags: [{ Key: 'eks-trust-guard:findings', Value: 'fargate-role-policy' }],
+          AttachedManagedPolicies: [{ PolicyName: 'AmazonEKSFargatePodExecutionRolePolicy', PolicyArn: 'arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy' }],
+        },
+        { RoleName: 'node', Arn: 'arn:aws:iam::111122223333:role/node', RoleId: 'B', AssumeRolePolicyDocument: raw },
+      ],
+      IsTruncated: true,
+      Marker: 'page-2',
+    });
+
+    // Act
+    const page = await adapter.roleDetailsPage();
+
+    // Assess
+    expect(iamMock.commandCalls(GetAccountAuthorizationDetailsCommand)[0].args[0].input).toEqual({ Filter: ['Role'], MaxItems: 1000 });
+    expect(page.marker).toBe('page-2');
+    expect(page.roles).toEqual([
+      {
+        role: {
+          name: 'fargate-pods',
+          arn: ARN,
+          path: '/eks/',
+          accountId: '111122223333',
+          trustPolicyText: POLICY_TEXT,
+          tags: { 'eks-trust-guard:findings': 'fargate-role-policy' },
+          createDate: '2024-05-01T10:00:00.000Z',
+        },
+        attachedPolicies: ['arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy'],
+      },
+      { role: { name: 'node', arn: 'arn:aws:iam::111122223333:role/node', path: '/', accountId: '111122223333', trustPolicyText: raw, tags: {} }, attachedPolicies: [] },
+    ]);
+  });
+
+  it('passes the marker on and has none on the last page', async () => {
+    // Prepare
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [], IsTruncated: false, Marker: 'ignored' });
+
+    // Act
+    const page = await adapter.roleDetailsPage('page-2', 10);
+
+    // Assess
+    expect(page).toEqual({ roles: [] });
+    expect(iamMock.commandCalls(GetAccountAuthorizationDetailsCommand)[0].args[0].input).toEqual({ Filter: ['Role'], Marker: 'page-2', MaxItems: 10 });
+  });
+
+  it('maps throttling that outlived the SDK retries to ThrottledError', async () => {
+    // Prepare
+    iamMock.on(GetAccountAuthorizationDetailsCommand).rejects(sdkError('Throttling', 400));
+
+    // Act
+    const error = await adapter.roleDetailsPage().catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).action).toBe('iam:GetAccountAuthorizationDetails');
   });
 });
