@@ -151,8 +151,10 @@ function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, s
       fixed = outcome.doc;
       const after = parsePolicy(fixed);
       const remaining = after.ok ? checkAll(rules, after.policy, ctx) : new Map<RuleId, RuleFinding[]>();
+      // A rule's fix worked when no more of its findings remain than it had unfixable ones
+      // (a rule may report fixable and unfixable findings side by side).
       fixedRuleIds = [...byRule.entries()]
-        .filter(([id, fs]) => fs.some((f) => f.fixable) && !(remaining.get(id) ?? []).length)
+        .filter(([id, fs]) => fs.some((f) => f.fixable) && (remaining.get(id) ?? []).length <= fs.filter((f) => !f.fixable).length)
         .map(([id]) => id);
     }
   }
@@ -220,6 +222,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   let fixedPolicy: PolicyDocument | null = null;
   let fixedTargetPolicy: PolicyDocument | null | undefined;
   const fixedRuleIds: RuleId[] = [];
+  const fixedTargetRuleIds: RuleId[] = [];
   let fixRejected: string | undefined;
 
   if (parsed && !parsed.ok) findings.push(...invalidFindings(parsed.problems));
@@ -237,7 +240,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
         const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', allowFix);
         findings.push(...r.findings);
         fixedTargetPolicy = r.fixed;
-        fixedRuleIds.push(...r.fixedRuleIds);
+        fixedTargetRuleIds.push(...r.fixedRuleIds);
       } else {
         findings.push(...invalidFindings(target.problems, 'target-role'));
       }
@@ -266,7 +269,10 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
     fixedRuleIds: fixRejected ? [] : fixedRuleIds,
     originalPolicy: policy ? policy.raw : parsed && !parsed.ok ? parsed.raw : null,
   };
-  if (fixedTargetPolicy !== undefined) result.fixedTargetPolicy = fixedTargetPolicy;
+  if (fixedTargetPolicy !== undefined) {
+    result.fixedTargetPolicy = fixedTargetPolicy;
+    result.fixedTargetRuleIds = fixRejected ? [] : fixedTargetRuleIds;
+  }
   if (fixRejected) result.fixRejected = fixRejected;
   return result;
 }

@@ -122,8 +122,10 @@ export interface EvaluationResult {
   fixedPolicy: PolicyDocument | null;
   /** The target role's policy with fixes applied (association evaluation only). */
   fixedTargetPolicy?: PolicyDocument | null;
-  /** Rule ids whose findings the fixed policy resolves. */
+  /** Rule ids whose fixable findings the fixed (role) policy resolves. */
   fixedRuleIds: RuleId[];
+  /** Rule ids whose fixable findings the fixed target-role policy resolves. */
+  fixedTargetRuleIds?: RuleId[];
   /**
    * Set when fixes exist but the fixed document does not fit `maxPolicyLength`: nothing should
    * be written, and the reason is given here.

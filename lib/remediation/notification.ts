@@ -95,7 +95,7 @@ export function buildNotification(input: Omit<EvaluationNotification, 'schema' |
       ruleId: f.ruleId,
       severity: f.severity,
       message: f.message,
-      fixed: input.outcome === 'fixed' && fixed.has(f.ruleId),
+      fixed: input.outcome === 'fixed' && f.fixable && fixed.has(f.ruleId),
     })),
   };
   const severity = highestSeverity(findings) ?? 'none';

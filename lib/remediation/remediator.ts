@@ -173,7 +173,8 @@ export class Remediator {
     });
     // The association itself carries the status too, so it can be found from the EKS side.
     if (mode !== 'audit' && association.associationArn && !exempt) {
-      const open = report.findings.filter((f) => !(report.outcome === 'fixed' && result.fixedRuleIds.includes(f.ruleId)));
+      const fixedIds = [...result.fixedRuleIds, ...(result.fixedTargetRuleIds ?? [])];
+      const open = report.findings.filter((f) => !(report.outcome === 'fixed' && f.fixable && fixedIds.includes(f.ruleId)));
       if (open.length > 0) {
         const tags = decideStatusTags({}, open.map((f) => f.ruleId), false, this.now()).set;
         const cluster = this.clusterFor(association.associationArn);
@@ -266,13 +267,13 @@ export class Remediator {
               newPolicy = result.fixedPolicy;
             }
             if (result.fixedTargetPolicy && extra.target) {
-              await this.writeFix(extra.target, result.fixedTargetPolicy, result.fixedRuleIds, trigger);
+              await this.writeFix(extra.target, result.fixedTargetPolicy, result.fixedTargetRuleIds ?? [], trigger);
               if (!newPolicy) newPolicy = result.fixedTargetPolicy;
             }
             changed = newPolicy !== null;
             if (changed) {
               outcome = 'fixed';
-              fixedRuleIds = result.fixedRuleIds;
+              fixedRuleIds = [...(result.fixedPolicy && roleExists ? result.fixedRuleIds : []), ...(result.fixedTargetPolicy && extra.target ? result.fixedTargetRuleIds ?? [] : [])];
             }
           } catch (e) {
             const err = e as Error & { retryable?: boolean };
@@ -289,7 +290,7 @@ export class Remediator {
     }
 
     const fixed = new Set(fixedRuleIds);
-    const open = findings.filter((f) => !fixed.has(f.ruleId) && f.subject !== 'target-role').map((f) => f.ruleId);
+    const open = findings.filter((f) => !(f.fixable && fixed.has(f.ruleId)) && f.subject !== 'target-role').map((f) => f.ruleId);
     if (mode !== 'audit' && !exempt && roleExists) {
       const decision = decideStatusTags(role.tags, open, changed, this.now(), tagExtra);
       if (Object.keys(decision.set).length > 0) await this.deps.roles.tagRole(role.name, decision.set);

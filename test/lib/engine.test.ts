@@ -40,3 +40,29 @@ describe('deriveContext partition', () => {
     expect(st.Condition.ArnLike['aws:SourceArn']).toBe('arn:aws-cn:eks:*:111122223333:fargateprofile/*');
   });
 });
+
+describe('fixes of a rule with fixable and unfixable findings side by side', () => {
+  it('counts the fixable ones as fixed and keeps the others open', () => {
+    const p1 = 'oidc.eks.us-east-1.amazonaws.com/id/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const p2 = 'oidc.eks.us-east-1.amazonaws.com/id/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+    const fed = (p: string) => `arn:aws:iam::111122223333:oidc-provider/${p}`;
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'One', Effect: 'Allow', Principal: { Federated: fed(p1) }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${p1}:sub`]: 'system:serviceaccount:a:b' } } },
+        // Two providers: an aud condition for one would fail the other's tokens, so not fixable.
+        { Sid: 'Two', Effect: 'Allow', Principal: { Federated: [fed(p1), fed(p2)] }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${p1}:sub`]: 'system:serviceaccount:a:b', [`${p2}:sub`]: 'system:serviceaccount:a:b' } } },
+      ],
+    };
+    const ctx = { roleArn: 'arn:aws:iam::111122223333:role/x' };
+    const r = evaluate(policy, ctx);
+    const aud = r.findings.filter((f) => f.ruleId === 'irsa-aud-missing');
+    expect(aud.map((f) => [f.statement, f.fixable])).toEqual([
+      [0, true],
+      [1, false],
+    ]);
+    expect(r.fixedRuleIds).toContain('irsa-aud-missing');
+    const after = evaluate(r.fixedPolicy, ctx);
+    expect(after.findings.filter((f) => f.ruleId === 'irsa-aud-missing').map((f) => f.statement)).toEqual([1]);
+  });
+});

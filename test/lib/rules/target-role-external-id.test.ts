@@ -69,7 +69,7 @@ describe('target-role-external-id', () => {
         tagSessionStatement,
       ],
     });
-    expect(r.fixedRuleIds).toContain('target-role-external-id');
+    expect(r.fixedTargetRuleIds).toContain('target-role-external-id');
     expect(input).toEqual(before);
     const again = run(r.fixedTargetPolicy);
     expect(again.found).toEqual([]);
@@ -218,7 +218,7 @@ describe('target-role-external-id', () => {
         },
       ],
     });
-    expect(r.fixedRuleIds).toEqual(expect.arrayContaining(['target-role-external-id', 'target-role-trust']));
+    expect(r.fixedTargetRuleIds).toEqual(expect.arrayContaining(['target-role-external-id', 'target-role-trust']));
     expect(input).toEqual(before);
     const again = run(r.fixedTargetPolicy);
     expect(again.r.findings.filter((f) => f.subject === 'target-role')).toEqual([]);

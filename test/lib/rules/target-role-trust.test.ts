@@ -73,7 +73,7 @@ describe('target-role-trust', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: PRIMARY }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
     });
-    expect(r.fixedRuleIds).toContain('target-role-trust');
+    expect(r.fixedTargetRuleIds).toContain('target-role-trust');
     expect(input).toEqual(before);
     // Idempotent: the fixed target policy has nothing left to fix.
     const again = run(r.fixedTargetPolicy);
