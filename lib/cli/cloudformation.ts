@@ -355,10 +355,10 @@ export function subjectsFromTemplate(template: Json, file: string, opts: Templat
     if (path && path !== '/' && !path.includes('${Unresolved.')) context.rolePath = path;
     // AWS managed policies reach a role only through its ManagedPolicyArns, so a fully resolved
     // list tells the permission rules what is attached; anything less leaves them silent.
-    if (Array.isArray(props.ManagedPolicyArns)) {
-      const arns = props.ManagedPolicyArns.map((a) => resolver.resolveString(a));
+    if ('ManagedPolicyArns' in props) {
+      const arns = resolver.resolve(props.ManagedPolicyArns);
       resolver.takeUnresolved();
-      if (arns.every((a): a is string => a !== null && !a.includes('${Unresolved.'))) context.attachedPolicies = arns;
+      if (Array.isArray(arns) && arns.every((a): a is string => typeof a === 'string' && !a.includes('${Unresolved.'))) context.attachedPolicies = arns;
       else notes.push('ManagedPolicyArns could not be fully resolved: attached policies not checked');
     }
     const subject: Subject = { source: `${file}#${logicalId}`, file, kind: 'cloudformation', logicalId, roleName, roleArn, context, notes };
