@@ -2,7 +2,6 @@
  * Human-readable report: per role a header, its findings, the fixed policy as a unified diff,
  * then one summary line. Colour only when asked (stdout is a TTY and NO_COLOR is unset).
  */
-import { structuredPatch } from 'diff';
 import { SEVERITIES, type Finding, type PolicyDocument, type Severity } from '../policy/types';
 import type { FailOn } from './args';
 import { failingFindings } from './check';
@@ -54,6 +53,7 @@ function roleLine(r: CheckResult): string | null {
 export function policyDiff(original: PolicyDocument, fixed: PolicyDocument, label: string, paint: ReturnType<typeof painter>): string[] {
   const before = `${JSON.stringify(original, null, 2)}\n`;
   const after = `${JSON.stringify(fixed, null, 2)}\n`;
+  const { structuredPatch } = require('diff') as typeof import('diff'); // only when there is a fix to show
   const patch = structuredPatch(label, label, before, after, 'original', 'fixed', { context: 3 });
   const out = [paint(`--- ${label} (original)`, 'bold'), paint(`+++ ${label} (fixed)`, 'bold')];
   for (const h of patch.hunks) {

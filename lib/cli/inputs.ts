@@ -6,7 +6,6 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { ruleById } from '../rules';
 import type { Finding } from '../policy/types';
 import { looksLikeCloudTrail, subjectsFromCloudTrail } from './cloudtrail';
@@ -144,6 +143,8 @@ export function subjectsFromText(input: InputText, opts: DetectOptions = {}): Su
     return subjects;
   }
 
+  // Loaded on first use: a run over JSON files never pays for the YAML library's start-up.
+  const { parseDocument } = require('yaml') as typeof import('yaml');
   const doc = parseDocument(trimmed, { customTags: cfnCustomTags, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) return invalid(`not valid JSON or YAML: ${firstLine(doc.errors[0].message)}`);
   const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
