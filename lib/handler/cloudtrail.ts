@@ -2,35 +2,38 @@
  * The CloudTrail-via-EventBridge events the handlers accept, as schemas, and what is read from
  * them. Only fields we use are required; everything else passes through untouched.
  */
-import { z } from 'zod';
+// zod/mini with named imports: tree-shaken to a few KB instead of ~450 KB of bundle (cold start).
+import { looseObject, minLength, nullish, optional, record, string, unknown, type infer as Infer } from 'zod/mini';
 import { parseArn } from '../policy/query';
 import type { PodIdentityAssociation } from '../policy/types';
 
-const Json = z.record(z.string(), z.unknown());
+const Json = record(string(), unknown());
 
-export const CloudTrailDetailSchema = z.looseObject({
-  eventID: z.string().min(1),
-  eventName: z.string().min(1),
-  eventSource: z.string().min(1),
-  awsRegion: z.string().optional(),
-  recipientAccountId: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  userIdentity: Json.optional(),
-  requestParameters: Json.nullish(),
-  responseElements: Json.nullish(),
+const NonEmpty = string().check(minLength(1));
+
+export const CloudTrailDetailSchema = looseObject({
+  eventID: NonEmpty,
+  eventName: NonEmpty,
+  eventSource: NonEmpty,
+  awsRegion: optional(string()),
+  recipientAccountId: optional(string()),
+  errorCode: optional(string()),
+  errorMessage: optional(string()),
+  userIdentity: optional(Json),
+  requestParameters: nullish(Json),
+  responseElements: nullish(Json),
 });
-export type CloudTrailDetail = z.infer<typeof CloudTrailDetailSchema>;
+export type CloudTrailDetail = Infer<typeof CloudTrailDetailSchema>;
 
-export const CloudTrailEventSchema = z.looseObject({
-  id: z.string().optional(),
-  'detail-type': z.string(),
-  source: z.string(),
-  account: z.string().optional(),
-  region: z.string().optional(),
+export const CloudTrailEventSchema = looseObject({
+  id: optional(string()),
+  'detail-type': string(),
+  source: string(),
+  account: optional(string()),
+  region: optional(string()),
   detail: CloudTrailDetailSchema,
 });
-export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
+export type CloudTrailEvent = Infer<typeof CloudTrailEventSchema>;
 
 export const IAM_EVENTS = ['CreateRole', 'UpdateAssumeRolePolicy'] as const;
 export const POD_IDENTITY_EVENTS = ['CreatePodIdentityAssociation', 'UpdatePodIdentityAssociation'] as const;
