@@ -408,6 +408,30 @@ describe('every CloudTrail fixture', () => {
   });
 });
 
+describe('--trusted-accounts', () => {
+  const BACKDOOR = path.join(ROOT, 'examples', 'noncompliant', 'backdoor-foreign-account.json');
+
+  it('accepts a listed foreign account as a principal', () => {
+    // Act
+    const { results } = runJson(['--account', ACCOUNT, '--trusted-accounts', '444455556666', BACKDOOR]);
+
+    // Assess
+    expect(results[0].findings.map((f) => f.ruleId)).not.toContain('untrusted-account');
+  });
+
+  it('makes untrusted-account fixable once configured, removing the foreign principal', () => {
+    // Act: configured, with nobody foreign trusted
+    const { results } = runJson(['--account', ACCOUNT, '--trusted-accounts', '', BACKDOOR]);
+
+    // Assess (spec: remove those principals, drop a statement left with none)
+    expect(results[0].findings).toContainEqual(expect.objectContaining({ ruleId: 'untrusted-account', severity: 'critical', statement: 1, fixable: true }));
+    expect(results[0].fixedPolicy).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+  });
+});
+
 describe('CloudFormation templates', () => {
   const JSON_TEMPLATE = {
     AWSTemplateFormatVersion: '2010-09-09',
