@@ -182,9 +182,9 @@ export function generateTemplateYaml(roles: number): string {
 /** The same template in JSON (long-form intrinsics), through the CLI's own YAML reading. */
 function generateTemplateJson(roles: number): string {
   // Loaded lazily: only the JSON variant needs the YAML library here.
-  const { parseDocument } = require('yaml') as typeof import('yaml');
-  const { cfnCustomTags } = require('../lib/cli/cloudformation') as typeof import('../lib/cli/cloudformation');
-  return JSON.stringify(parseDocument(generateTemplateYaml(roles), { customTags: cfnCustomTags }).toJS(), null, 2);
+  const yaml = require('js-yaml') as typeof import('js-yaml');
+  const { cfnYamlSchema } = require('../lib/cli/cloudformation') as typeof import('../lib/cli/cloudformation');
+  return JSON.stringify(yaml.load(generateTemplateYaml(roles), { schema: cfnYamlSchema(yaml) }), null, 2);
 }
 
 /** CPU time of waited-for children so far (ms), or null where /proc is missing. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ruleById } from '../rules';
 import type { Finding } from '../policy/types';
 import { looksLikeCloudTrail, subjectsFromCloudTrail } from './cloudtrail';
-import { cfnCustomTags, looksLikeTemplate, subjectsFromTemplate } from './cloudformation';
+import { cfnYamlSchema, looksLikeTemplate, subjectsFromTemplate } from './cloudformation';
 import type { Subject } from './types';
 
 export const STDIN = '-';
@@ -144,10 +144,14 @@ export function subjectsFromText(input: InputText, opts: DetectOptions = {}): Su
   }
 
   // Loaded on first use: a run over JSON files never pays for the YAML library's start-up.
-  const { parseDocument } = require('yaml') as typeof import('yaml');
-  const doc = parseDocument(trimmed, { customTags: cfnCustomTags, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) return invalid(`not valid JSON or YAML: ${firstLine(doc.errors[0].message)}`);
-  const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const yaml = require('js-yaml') as typeof import('js-yaml');
+  let value: unknown;
+  try {
+    // Duplicate keys are an error (js-yaml's default), as CloudFormation treats them.
+    value = yaml.load(trimmed, { schema: cfnYamlSchema(yaml) });
+  } catch (e) {
+    return invalid(`not valid JSON or YAML: ${firstLine((e as Error).message)}`);
+  }
   if (!isObject(value) && !Array.isArray(value)) {
     return invalid('not a trust policy, CloudTrail record or CloudFormation template (neither a JSON object nor a YAML mapping)');
   }

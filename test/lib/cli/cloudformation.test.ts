@@ -1,7 +1,7 @@
-import { parseDocument } from 'yaml';
-import { cfnCustomTags, looksLikeTemplate, materializePolicy, subjectsFromTemplate, TemplateResolver, Unresolved } from '../../../lib/cli/cloudformation';
+import * as jsYaml from 'js-yaml';
+import { cfnYamlSchema, looksLikeTemplate, materializePolicy, subjectsFromTemplate, TemplateResolver, Unresolved } from '../../../lib/cli/cloudformation';
 
-const yaml = (text: string) => parseDocument(text, { customTags: cfnCustomTags }).toJS() as Record<string, unknown>;
+const yaml = (text: string) => jsYaml.load(text, { schema: cfnYamlSchema(jsYaml) }) as Record<string, unknown>;
 
 describe('CloudFormation YAML short forms', () => {
   it('maps every short-form tag to its long form, scalar and sequence', () => {
