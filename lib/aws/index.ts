@@ -5,6 +5,7 @@ import { EksAdapter } from './eks';
 import { EvaluationEventPublisher } from './events';
 import { IamAdapter } from './iam';
 import { Journal } from './journal';
+import { FunctionInvoker } from './lambda';
 import { NotificationPublisher } from './sns';
 
 export * from './clients';
@@ -13,6 +14,7 @@ export * from './eks';
 export * from './events';
 export * from './iam';
 export * from './journal';
+export * from './lambda';
 export * from './sns';
 export * from './tags';
 
@@ -26,6 +28,7 @@ export const ADAPTER_ACTIONS = {
   sns: NotificationPublisher.actions,
   journal: Journal.actions,
   events: EvaluationEventPublisher.actions,
+  lambda: FunctionInvoker.actions,
 } as const;
 
 export type AdapterName = keyof typeof ADAPTER_ACTIONS;

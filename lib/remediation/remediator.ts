@@ -27,6 +27,8 @@ export interface RemediationReport {
   reason?: string;
   originalPolicy?: PolicyDocument | null;
   newPolicy?: PolicyDocument | null;
+  /** Rule ids of the role's findings still open after this run. */
+  openRuleIds?: string[];
 }
 
 export interface RemediatorDeps {
@@ -290,7 +292,10 @@ export class Remediator {
     }
 
     const fixed = new Set(fixedRuleIds);
-    const open = findings.filter((f) => !(f.fixable && fixed.has(f.ruleId)) && f.subject !== 'target-role').map((f) => f.ruleId);
+    // The role's tags carry the role's own open findings; association and target-role findings
+    // go on the association (EKS tags), so a role pass and an association pass agree on them.
+    const open = findings.filter((f) => !(f.fixable && fixed.has(f.ruleId)) && !f.subject).map((f) => f.ruleId);
+    const associationFindings = findings.filter((f) => f.subject === 'association' || f.subject === 'target-role');
     if (mode !== 'audit' && !exempt && roleExists) {
       const decision = decideStatusTags(role.tags, open, changed, this.now(), tagExtra);
       if (Object.keys(decision.set).length > 0) await this.deps.roles.tagRole(role.name, decision.set);
@@ -301,7 +306,9 @@ export class Remediator {
       changed ||
       outcome === 'failed' ||
       announce ||
-      (outcome !== 'compliant' && !extra.quiet && (findingsChanged || mode === 'audit' || !!exempt)) ||
+      // A sweep (quiet) announces only what is new; events announce every finding they see.
+      (outcome !== 'compliant' && (extra.quiet ? findingsChanged && mode !== 'audit' && !exempt : findingsChanged || mode === 'audit' || !!exempt)) ||
+      (associationFindings.length > 0 && !extra.quiet) ||
       (outcome === 'compliant' && previous.length > 0 && !exempt && mode !== 'audit');
     const envelope = buildNotification({
       account: this.deps.account,
@@ -343,6 +350,7 @@ export class Remediator {
       reason,
       originalPolicy: result.originalPolicy,
       newPolicy,
+      openRuleIds: [...new Set(open)].sort(),
     };
   }
 }

@@ -15,6 +15,7 @@ import { EksAdapter } from '../../../lib/aws/eks';
 import { EvaluationEventPublisher } from '../../../lib/aws/events';
 import { IamAdapter } from '../../../lib/aws/iam';
 import { Journal } from '../../../lib/aws/journal';
+import { FunctionInvoker } from '../../../lib/aws/lambda';
 import { NotificationPublisher } from '../../../lib/aws/sns';
 
 /** The document client's commands are named after the item API, not the DynamoDB actions. */
@@ -105,6 +106,7 @@ describe('declared IAM actions', () => {
       sns: NotificationPublisher.actions,
       journal: Journal.actions,
       events: EvaluationEventPublisher.actions,
+      lambda: FunctionInvoker.actions,
     });
   });
 });

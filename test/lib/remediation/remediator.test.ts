@@ -264,3 +264,25 @@ describe('Remediator.remediateAssociation', () => {
     expect(report.outcome).toBe('compliant');
   });
 });
+
+describe('Remediator quiet (sweep) runs', () => {
+  it('announce findings that are not on the role yet, and stay silent when they are', async () => {
+    const t = setup({ REMEDIATION_MODE: 'tag' });
+    t.roles.put({ name: 'app', arn: arn('app'), policy: podIdentityNoTagSession });
+    const first = await t.remediator.remediateRole('app', { trigger: { source: 'sweep' }, quiet: true });
+    expect(first.outcome).toBe('tagged');
+    expect(first.openRuleIds).toEqual(['pod-identity-tag-session']);
+    expect(t.notifier.published).toHaveLength(1);
+    await t.remediator.remediateRole('app', { trigger: { source: 'sweep' }, quiet: true });
+    expect(t.notifier.published).toHaveLength(1);
+  });
+
+  it('keep association findings off the role tags, so role and association passes agree', async () => {
+    const t = setup({ REMEDIATION_MODE: 'tag' });
+    t.roles.put({ name: 'pod-role', arn: arn('pod-role'), policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }] } });
+    await t.remediator.remediateAssociation({ clusterName: 'prod', associationArn: `arn:aws:eks:us-east-1:${ACCOUNT}:podidentityassociation/prod/a-1`, roleArn: arn('pod-role'), targetRoleArn: 'arn:aws:iam::444455556666:role/t' }, { trigger, quiet: true });
+    expect(t.roles.roles.get('pod-role')!.tags[FINDINGS_TAG]).toBeUndefined();
+    await t.remediator.remediateRole('pod-role', { trigger: { source: 'sweep' }, quiet: true });
+    expect(t.roles.calls.filter((c) => c[0] === 'tagRole')).toEqual([]);
+  });
+});
