@@ -1,14 +1,14 @@
 /**
  * The sweep's summary notification (CONTRACTS.md, schema `eks-trust-guard/sweep@1`): one per run,
  * on the same topic as the evaluations, with the same message attributes so subscribers filter
- * both alike (`outcome` is `sweep`).
+ * both alike (`outcome` is `summary`).
  */
 import type { Severity } from '../policy/types';
 import type { RemediationMode } from '../remediation/config';
 import { SWEEP_SCHEMA } from '../remediation/notification';
 import { tallyRuleIds, tallySeverity, type Counts, type FailureEntry, type Tally, type WorstEntry } from './tally';
 
-export const SWEEP_OUTCOME = 'sweep';
+export const SWEEP_OUTCOME = 'summary';
 
 export interface SweepSummary {
   schema: typeof SWEEP_SCHEMA;

@@ -240,7 +240,7 @@ describe('sweep against the emulator', () => {
     expect(summaries).toHaveLength(1);
     expect(messages[messages.length - 1]).toBe(summaries[0]);
     expect(summaries[0].subject).toBe(`[CRITICAL] sweep of ${MOTO_ACCOUNT}: ${TOTAL} roles, 15 fixed, 11 noncompliant`);
-    expect(summaries[0].attributes.outcome).toEqual({ type: 'String', value: 'sweep' });
+    expect(summaries[0].attributes.outcome).toEqual({ type: 'String', value: 'summary' });
     expect(summaries[0].attributes.severity).toEqual({ type: 'String', value: 'critical' });
     const summary = JSON.parse(summaries[0].message);
     expect(summary).toMatchObject({ account: MOTO_ACCOUNT, region: 'us-east-1', roles: TOTAL, byOutcome: result.byOutcome, sweepId: 'it-1' });
