@@ -61,7 +61,7 @@ describe('sweep summary', () => {
 
     // Assess
     expect(envelope.severity).toBe('high');
-    expect(envelope.outcome).toBe('sweep');
+    expect(envelope.outcome).toBe('summary');
     expect(envelope.ruleIds).toEqual(['irsa-aud-missing', 'pod-identity-tag-session']);
     expect(envelope.message).toMatchObject({
       schema: 'eks-trust-guard/sweep@1',

@@ -93,7 +93,7 @@ describe('runSweep: remediation', () => {
     expect(summaries(t.notifier)).toHaveLength(1);
     expect(t.notifier.published[t.notifier.published.length - 1]).toBe(summary);
     expect(summary.subject).toBe(`[CRITICAL] sweep of ${ACCOUNT}: 5 roles, 1 fixed, 2 noncompliant`);
-    expect(summary.outcome).toBe('sweep');
+    expect(summary.outcome).toBe('summary');
     expect(summary.severity).toBe('critical');
     const message = summary.message as { worst: { role: string; severity: string }[]; byRule: Record<string, number>; bySeverity: Record<string, number> };
     expect(message.worst.map((w) => [w.role, w.severity])).toEqual([
