@@ -16,6 +16,35 @@ import { alignStatements, loosenedConditions, lostDenies, widenedPairs } from '.
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 1000;
 const RUNS: fc.Parameters<[Scenario]> = { numRuns: NUM_RUNS };
 
+/**
+ * Counterexamples fast-check found, replayed on every run. Two ArnLike blocks spelled differently
+ * ("ArnLike", "ArnLikE"): the fargate-source-arn fix narrows the second one, but
+ * lib/policy/edit.ts setCondition matches operator and key case-insensitively and writes into
+ * the first block, replacing its exact cluster pin with the account-wide pattern (a widening).
+ */
+const KNOWN_COUNTEREXAMPLES: [Scenario][] = [
+  [
+    {
+      env: { partition: 'aws-us-gov', account: '111122223333', region: 'us-gov-west-1', clusters: ['green'], providerIds: ['3A3831FCFBF9FAEC118FDD9E1CF87D72'] },
+      ctx: { roleArn: 'arn:aws-us-gov:iam::111122223333:role/prod' },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Condition: {
+              ArnLike: { 'aws:SourceArn': 'arn:aws-us-gov:eks:us-gov-west-1:111122223333:fargateprofile/green/*' },
+              ArnLikE: { 'aws:SourceArn': ['arn:aws-us-gov:eks:us-gov-west-1:444455556666:fargateprofile/green/*', 'arn:aws-us-gov:eks:*:111122223333:fargateprofile/*'] },
+            },
+            Principal: { Service: 'eks-fargate-pods.amazonaws.com' },
+            Action: ['sts:AssumeRole'],
+          },
+        ],
+      },
+    },
+  ],
+];
+
 function parsed(doc: unknown): TrustPolicy {
   const p = parsePolicy(doc);
   if (!p.ok) throw new Error(`not a valid policy: ${p.problems.map((x) => x.message).join('; ')}`);
@@ -98,7 +127,7 @@ describe('automatic fixes (spec/RULES.md guarantees)', () => {
           expect({ statement: j, loosened: loosenedConditions(original.statements[i], fixed.statements[j]) }).toEqual({ statement: j, loosened: [] });
         });
       }),
-      RUNS,
+      { ...RUNS, examples: KNOWN_COUNTEREXAMPLES },
     );
     expect(tally.hits).toBeGreaterThan(tally.runs / 10);
   });
@@ -118,7 +147,10 @@ describe('automatic fixes (spec/RULES.md guarantees)', () => {
     expect(tally.hits).toBeGreaterThan(tally.runs / 10);
   });
 
-  it('3. converge: the fixed policy shows no finding of a fixed rule, and every finding left fixable was fixed', () => {
+  it('3. converge: the fixed policy no longer shows the fixed findings, and every finding left fixable was fixed', () => {
+    // A rule may report fixable and unfixable findings side by side; fixedRuleIds lists it when
+    // its fixable ones are resolved. So, for each fixed rule, what the fixed policy still shows
+    // must be nothing fixable, and no more findings than the rule had unfixable ones.
     const tally = new Tally();
     fc.assert(
       fc.property(scenarioArb(), (s) => {
@@ -131,8 +163,15 @@ describe('automatic fixes (spec/RULES.md guarantees)', () => {
         for (const f of fixable) expect(r.fixedRuleIds).toContain(f.ruleId);
         if (!r.fixedPolicy) return;
         const again = evaluate(r.fixedPolicy, s.ctx);
-        const fixedIds = new Set(r.fixedRuleIds);
-        expect(again.findings.filter((f) => fixedIds.has(f.ruleId)).map((f) => `${f.ruleId}: ${f.message}`)).toEqual([]);
+        const problems: string[] = [];
+        for (const id of r.fixedRuleIds) {
+          const before = r.findings.filter((f) => f.ruleId === id && !f.subject);
+          const after = again.findings.filter((f) => f.ruleId === id && !f.subject);
+          if (after.some((f) => f.fixable)) problems.push(`${id} is still fixable after its fix: ${after.map((f) => f.message).join(' | ')}`);
+          const unfixableBefore = before.filter((f) => !f.fixable).length;
+          if (after.length > unfixableBefore) problems.push(`${id}: ${after.length} findings after the fix, ${unfixableBefore} unfixable before: ${after.map((f) => f.message).join(' | ')}`);
+        }
+        expect(problems).toEqual([]);
       }),
       RUNS,
     );
