@@ -9,7 +9,8 @@ import { logger } from '../lib/handler/runtime';
 
 async function api(event: APIGatewayProxyEventV2WithIAMAuthorizer, context: Context): Promise<ApiResponse> {
   const rc = event.requestContext;
-  const requestId = rc?.requestId ?? context.awsRequestId;
+  // serverless-offline gives every request the same placeholder id: use Lambda's there.
+  const requestId = rc?.requestId && !rc.requestId.startsWith('offlineContext_') ? rc.requestId : context.awsRequestId;
   logger.setCorrelationId(requestId);
   const account = rc?.accountId && /^\d{12}$/.test(rc.accountId) ? rc.accountId : (process.env.AWS_ACCOUNT_ID ?? '');
   return handleApiRequest(
