@@ -65,13 +65,36 @@ function toFinding(rule: Rule, f: RuleFinding, subject: Finding['subject']): Fin
   return out;
 }
 
+/**
+ * Structural equality of two JSON documents, key order included (what comparing their
+ * JSON.stringify did). Fixes share untouched subtrees, so the reference check ends most walks at
+ * once.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[ka[i]])) return false;
+  }
+  return true;
+}
+
 function sameDoc(a: PolicyDocument, b: PolicyDocument): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  return sameJson(a, b);
 }
 
 interface FixOutcome {
   doc: PolicyDocument | null;
   failed: Map<RuleId, string>;
+  /** The parsed fixed document. */
+  current: TrustPolicy;
+  /** Findings of the rules checked against `current` since it last changed. */
+  checks: Map<RuleId, RuleFinding[]>;
 }
 
 /**
@@ -83,11 +106,14 @@ function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initia
   let current = policy;
   let fresh = true; // `initial` still describes `doc`
   const failed = new Map<RuleId, string>();
+  let checks = new Map<RuleId, RuleFinding[]>();
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     let changed = false;
     for (const rule of rules) {
       if (!rule.fix || failed.has(rule.id)) continue;
-      const findings = (fresh ? initial.get(rule.id) ?? [] : runCheck(rule, current, ctx)).filter((f) => f.fixable);
+      const all = fresh ? initial.get(rule.id) ?? [] : runCheck(rule, current, ctx);
+      checks.set(rule.id, all);
+      const findings = all.filter((f) => f.fixable);
       if (findings.length === 0) continue;
       let next: PolicyDocument;
       try {
@@ -104,13 +130,14 @@ function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initia
       }
       doc = next;
       current = reparsed.policy;
+      checks = new Map();
       fresh = false;
       changed = true;
     }
     if (!changed) break;
     fresh = false;
   }
-  return { doc: doc === policy.raw ? null : doc, failed };
+  return { doc: doc === policy.raw ? null : doc, failed, current, checks };
 }
 
 function checkAll(rules: Rule[], policy: TrustPolicy | null, ctx: RuleContext): Map<RuleId, RuleFinding[]> {
@@ -149,8 +176,13 @@ function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, s
     failed = outcome.failed;
     if (outcome.doc) {
       fixed = outcome.doc;
-      const after = parsePolicy(fixed);
-      const remaining = after.ok ? checkAll(rules, after.policy, ctx) : new Map<RuleId, RuleFinding[]>();
+      // Only rules with fixable findings matter below; the fix loop's last pass checked most of
+      // them against the fixed document already.
+      const remaining = new Map<RuleId, RuleFinding[]>();
+      for (const rule of rules) {
+        if (!(byRule.get(rule.id) ?? []).some((f) => f.fixable)) continue;
+        remaining.set(rule.id, outcome.checks.get(rule.id) ?? runCheck(rule, outcome.current, ctx));
+      }
       // A rule's fix worked when no more of its findings remain than it had unfixable ones
       // (a rule may report fixable and unfixable findings side by side).
       fixedRuleIds = [...byRule.entries()]
@@ -167,7 +199,7 @@ function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, s
       if (f.fixable && failed.has(rule.id)) message += ` (the automatic fix failed: ${failed.get(rule.id)})`;
       const finding = toFinding(rule, { ...f, fixable, message }, subject);
       // A fixable finding that the fix did not resolve is reported as not fixable.
-      if (finding.fixable && fixed && !fixedSet.has(rule.id)) finding.fixable = false;
+      if (finding.fixable && !fixedSet.has(rule.id)) finding.fixable = false;
       findings.push(finding);
     }
   }

@@ -54,9 +54,9 @@ export function compactList(values: string[]): string | string[] {
  */
 export function setCondition(s: JsonStatement, operator: string, key: string, values: string[]): JsonStatement {
   const cond = (s.Condition && typeof s.Condition === 'object' ? s.Condition : {}) as Record<string, unknown>;
-  const opKey = findKeyCI(cond, operator) ?? operator;
+  const opKey = Object.hasOwn(cond, operator) ? operator : (findKeyCI(cond, operator) ?? operator);
   const block = (cond[opKey] && typeof cond[opKey] === 'object' ? cond[opKey] : {}) as Record<string, unknown>;
-  const k = findKeyCI(block, key) ?? key;
+  const k = Object.hasOwn(block, key) ? key : (findKeyCI(block, key) ?? key);
   return { ...s, Condition: { ...cond, [opKey]: { ...block, [k]: compactList(values) } } };
 }
 

@@ -36,11 +36,20 @@ export interface ParsedArn {
   resource: string;
 }
 
-export function parseArn(arn: string): ParsedArn | null {
-  if (!arn.startsWith('arn:')) return null;
-  const parts = arn.split(':');
-  if (parts.length < 6) return null;
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
+const arnCache = new Map<string, Readonly<ParsedArn> | null>();
+
+/** Parse an ARN. Memoised (rules ask about the same few ARNs again and again): treat the result as read-only. */
+export function parseArn(arn: string): Readonly<ParsedArn> | null {
+  const hit = arnCache.get(arn);
+  if (hit !== undefined) return hit;
+  let out: ParsedArn | null = null;
+  if (arn.startsWith('arn:')) {
+    const parts = arn.split(':');
+    if (parts.length >= 6) out = { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
+  }
+  if (arnCache.size > 10_000) arnCache.clear();
+  arnCache.set(arn, out);
+  return out;
 }
 
 export const ACCOUNT_ID = /^\d{12}$/;
