@@ -101,6 +101,28 @@ export function toDocument(input: unknown): { doc: unknown; problem?: string } {
   return { doc: input };
 }
 
+/** A short description of a value for a message, never serialising it whole (it may be huge or deep). */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object') return 'an object';
+  return typeof v;
+}
+
+/** Condition operators IAM knows (lower-case, without IfExists and set prefixes). */
+const OPERATORS = new Set([
+  'stringequals', 'stringnotequals', 'stringequalsignorecase', 'stringnotequalsignorecase', 'stringlike', 'stringnotlike',
+  'numericequals', 'numericnotequals', 'numericlessthan', 'numericlessthanequals', 'numericgreaterthan', 'numericgreaterthanequals',
+  'dateequals', 'datenotequals', 'datelessthan', 'datelessthanequals', 'dategreaterthan', 'dategreaterthanequals',
+  'bool', 'binaryequals', 'ipaddress', 'notipaddress', 'arnequals', 'arnlike', 'arnnotequals', 'arnnotlike', 'null',
+]);
+
+const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+
+/** More statements than any trust policy within IAM's size limit can hold. */
+export const MAX_STATEMENTS = 1000;
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -174,8 +196,8 @@ function parseConditions(v: unknown, where: string, problems: string[]): Normali
     let lower = rest.toLowerCase();
     const ifExists = lower.endsWith('ifexists') && lower !== 'ifexists';
     if (ifExists) lower = lower.slice(0, -'ifexists'.length);
-    if (!/^[a-z]+$/.test(lower)) {
-      problems.push(`${where} has an invalid condition operator "${operator}"`);
+    if (!OPERATORS.has(lower) || (ifExists && lower === 'null')) {
+      problems.push(`${where} has an unknown condition operator ${describeValue(operator)}`);
       continue;
     }
     for (const rawKey of Object.keys(block)) {
@@ -197,9 +219,12 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
     problems.push({ statement: index, message: `${where} is not an object` });
     return null;
   }
+  for (const k of Object.keys(raw)) {
+    if (!STATEMENT_ELEMENTS.has(k)) local.push(`${where} has an unknown element ${describeValue(k)}`);
+  }
   const effect = raw.Effect;
   if (effect === undefined) local.push(`${where} has no Effect`);
-  else if (effect !== 'Allow' && effect !== 'Deny') local.push(`${where}.Effect is ${JSON.stringify(effect)}, not "Allow" or "Deny"`);
+  else if (effect !== 'Allow' && effect !== 'Deny') local.push(`${where}.Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
   if ('Resource' in raw || 'NotResource' in raw) local.push(`${where} has ${'Resource' in raw ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
   const hasP = 'Principal' in raw;
   const hasNP = 'NotPrincipal' in raw;
@@ -253,7 +278,10 @@ export function parsePolicy(input: unknown): ParseResult {
   const problems: PolicyProblem[] = [];
   const version = doc.Version;
   if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
-    problems.push({ statement: null, message: `Version ${JSON.stringify(version)} is not "2012-10-17" or "2008-10-17"` });
+    problems.push({ statement: null, message: `Version ${describeValue(version)} is not "2012-10-17" or "2008-10-17"` });
+  }
+  if (doc.Id !== undefined && typeof doc.Id !== 'string') {
+    problems.push({ statement: null, message: `Id must be a string, got ${describeValue(doc.Id)}` });
   }
   for (const k of Object.keys(doc)) {
     if (!['Version', 'Id', 'Statement'].includes(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
@@ -264,6 +292,9 @@ export function parsePolicy(input: unknown): ParseResult {
   if (st === undefined) problems.push({ statement: null, message: 'policy has no Statement' });
   else if (Array.isArray(st)) {
     if (st.length === 0) problems.push({ statement: null, message: 'Statement is an empty list' });
+    if (st.length > MAX_STATEMENTS) {
+      return { ok: false, problems: [{ statement: null, message: `Statement has ${st.length} entries, more than any trust policy IAM accepts` }], raw: doc };
+    }
     rawStatements = st;
   } else if (isPlainObject(st)) {
     rawStatements = [st];

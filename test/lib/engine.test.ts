@@ -66,3 +66,24 @@ describe('fixes of a rule with fixable and unfixable findings side by side', () 
     expect(after.findings.filter((f) => f.ruleId === 'irsa-aud-missing').map((f) => f.statement)).toEqual([1]);
   });
 });
+
+describe('parser strictness (what IAM rejects is policy-invalid, with a short message)', () => {
+  const base = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
+  const invalid = (doc: unknown) => evaluate(doc).findings.filter((f) => f.ruleId === 'policy-invalid').map((f) => f.message);
+
+  it('rejects unknown statement elements, unknown operators and a non-string Id', () => {
+    expect(invalid({ Version: '2012-10-17', Statement: [{ ...base, Foo: 1 }] })).toEqual(['Statement[0] has an unknown element "Foo"']);
+    expect(invalid({ Version: '2012-10-17', Statement: [{ ...base, Condition: { Foo: { 'aws:x': 'y' } } }] })).toEqual(['Statement[0].Condition has an unknown condition operator "Foo"']);
+    expect(invalid({ Version: '2012-10-17', Statement: [{ ...base, Condition: { NullIfExists: { 'aws:x': 'true' } } }] })).toHaveLength(1);
+    expect(invalid({ Version: '2012-10-17', Id: { a: 1 }, Statement: [base] })).toEqual(['Id must be a string, got an object']);
+  });
+
+  it('describes huge or deep values without echoing them', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const [m1] = invalid({ Version: '2012-10-17', Statement: [{ ...base, Effect: deep }] });
+    expect(m1).toBe('Statement[0].Effect is a list of 1, not "Allow" or "Deny"');
+    const [m2] = invalid({ Version: '2012-10-17', Statement: [{ ...base, Effect: 'A'.repeat(50_000) }] });
+    expect(m2.length).toBeLessThan(120);
+  });
+});

@@ -271,20 +271,22 @@ describe('evaluate() on hostile input', () => {
       expect(invalidMessages(r)).toEqual([]);
     });
 
-    it('10,000 fixable statements: evaluated, the fix withheld as too long', () => {
+    it('1,000 fixable statements (the most accepted): evaluated, the fix withheld as too long', () => {
       const statement = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' };
-      const r = evaluate({ Version: '2012-10-17', Statement: hugeArray(10_000, () => ({ ...statement })) }, ROLE);
+      const r = evaluate({ Version: '2012-10-17', Statement: hugeArray(1_000, () => ({ ...statement })) }, ROLE);
       expectWellFormed(r);
       expect(invalidMessages(r)).toEqual([]);
-      expect(r.findings.filter((f) => f.ruleId === 'pod-identity-tag-session')).toHaveLength(10_000);
+      expect(r.findings.filter((f) => f.ruleId === 'pod-identity-tag-session')).toHaveLength(1_000);
       expect(r.fixedPolicy).toBeNull();
       expect(r.fixRejected).toMatch(/characters/);
     });
 
-    it('100,000 broken statements: one policy-invalid per statement, never a crash', () => {
+    it('10,000 fixable or 100,000 broken statements: one policy-invalid, never a crash', () => {
+      const statement = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' };
+      expectInvalid(evaluate({ Version: '2012-10-17', Statement: hugeArray(10_000, () => ({ ...statement })) }, ROLE), /^Statement has 10000 entries, more than any trust policy IAM accepts$/);
       const r = evaluate({ Version: '2012-10-17', Statement: hugeArray(100_000, (i) => i) }, ROLE);
-      expectInvalid(r, /^Statement\[99999\] is not an object$/);
-      expect(invalidMessages(r)).toHaveLength(100_000);
+      expectInvalid(r, /^Statement has 100000 entries/);
+      expect(invalidMessages(r)).toHaveLength(1);
     });
 
     it('an input that is a 100,000-element array: policy-invalid', () => {
