@@ -23,19 +23,27 @@ import { sanitiseTags } from './tags';
 /** DescribeFargateProfile calls in flight at once (stay well under EKS's request rate). */
 const DESCRIBE_CONCURRENCY = 4;
 
+/** EKS actions the adapters below may call. */
+export type EksAction =
+  | 'eks:DescribePodIdentityAssociation'
+  | 'eks:ListClusters'
+  | 'eks:ListFargateProfiles'
+  | 'eks:DescribeFargateProfile'
+  | 'eks:TagResource'
+  | 'eks:ListPodIdentityAssociations'
+  | 'eks:ListNodegroups'
+  | 'eks:DescribeNodegroup';
+
 export class EksAdapter {
-  static readonly actions = [
+  static readonly actions: readonly EksAction[] = [
     'eks:DescribePodIdentityAssociation',
-    'eks:ListPodIdentityAssociations',
     'eks:ListClusters',
     'eks:ListFargateProfiles',
     'eks:DescribeFargateProfile',
     'eks:TagResource',
-    'eks:ListNodegroups',
-    'eks:DescribeNodegroup',
-  ] as const;
+  ];
 
-  constructor(private readonly client: EKSClient) {}
+  constructor(protected readonly client: EKSClient) {}
 
   /** The association, or null when it (or its cluster) does not exist. */
   async describePodIdentityAssociation(clusterName: string, associationId: string): Promise<PodIdentityAssociation | null> {
@@ -48,20 +56,6 @@ export class EksAdapter {
       if (err instanceof NotFoundError) return null;
       throw err;
     }
-  }
-
-  /** Summaries of a cluster's associations (all pages); role fields are absent in summaries. */
-  async listPodIdentityAssociations(clusterName: string): Promise<PodIdentityAssociation[]> {
-    const out: PodIdentityAssociation[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await callAws('eks:ListPodIdentityAssociations', () =>
-        this.client.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })),
-      );
-      for (const s of page.associations ?? []) out.push(toAssociation(s));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return out;
   }
 
   /** Names of the clusters in the client's region (all pages). */
@@ -123,6 +117,61 @@ export class EksAdapter {
     return found;
   }
 
+  /** A Fargate profile's ARN and Pod execution role, or null when it (or its cluster) is gone. */
+  async describeFargateProfile(clusterName: string, fargateProfileName: string): Promise<{ arn: string; podExecutionRoleArn?: string } | null> {
+    try {
+      const out = await callAws('eks:DescribeFargateProfile', () =>
+        this.client.send(new DescribeFargateProfileCommand({ clusterName, fargateProfileName })),
+      );
+      const p = out.fargateProfile;
+      if (!p?.fargateProfileArn) return null;
+      return p.podExecutionRoleArn ? { arn: p.fargateProfileArn, podExecutionRoleArn: p.podExecutionRoleArn } : { arn: p.fargateProfileArn };
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
+
+  /** Tag a cluster, association or other EKS resource; keys and values sanitised (see tags.ts). */
+  async tagResource(arn: string, tags: Record<string, string>): Promise<void> {
+    await callAws('eks:TagResource', () =>
+      this.client.send(new TagResourceCommand({ resourceArn: arn, tags: sanitiseTags(tags) })),
+    );
+  }
+}
+
+/**
+ * What the sweep reads besides the remediation path: node groups and Pod Identity associations of
+ * every cluster. A class of its own so the event functions neither bundle nor are granted these
+ * calls.
+ */
+export class EksInventory extends EksAdapter {
+  // Written out (not spread from the parent) so bundlers can still drop an unused class.
+  static override readonly actions: readonly EksAction[] = [
+    'eks:DescribePodIdentityAssociation',
+    'eks:ListClusters',
+    'eks:ListFargateProfiles',
+    'eks:DescribeFargateProfile',
+    'eks:TagResource',
+    'eks:ListPodIdentityAssociations',
+    'eks:ListNodegroups',
+    'eks:DescribeNodegroup',
+  ];
+
+  /** Summaries of a cluster's associations (all pages); role fields are absent in summaries. */
+  async listPodIdentityAssociations(clusterName: string): Promise<PodIdentityAssociation[]> {
+    const out: PodIdentityAssociation[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await callAws('eks:ListPodIdentityAssociations', () =>
+        this.client.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })),
+      );
+      for (const s of page.associations ?? []) out.push(toAssociation(s));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
   /** Names of a cluster's managed node groups (all pages). */
   async listNodegroups(clusterName: string): Promise<string[]> {
     const names: string[] = [];
@@ -148,28 +197,6 @@ export class EksAdapter {
       if (err instanceof NotFoundError) return null;
       throw err;
     }
-  }
-
-  /** A Fargate profile's ARN and Pod execution role, or null when it (or its cluster) is gone. */
-  async describeFargateProfile(clusterName: string, fargateProfileName: string): Promise<{ arn: string; podExecutionRoleArn?: string } | null> {
-    try {
-      const out = await callAws('eks:DescribeFargateProfile', () =>
-        this.client.send(new DescribeFargateProfileCommand({ clusterName, fargateProfileName })),
-      );
-      const p = out.fargateProfile;
-      if (!p?.fargateProfileArn) return null;
-      return p.podExecutionRoleArn ? { arn: p.fargateProfileArn, podExecutionRoleArn: p.podExecutionRoleArn } : { arn: p.fargateProfileArn };
-    } catch (err) {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    }
-  }
-
-  /** Tag a cluster, association or other EKS resource; keys and values sanitised (see tags.ts). */
-  async tagResource(arn: string, tags: Record<string, string>): Promise<void> {
-    await callAws('eks:TagResource', () =>
-      this.client.send(new TagResourceCommand({ resourceArn: arn, tags: sanitiseTags(tags) })),
-    );
   }
 }
 

@@ -8,7 +8,6 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolesCommand,
   TagRoleCommand,
-  UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   type IAMClient,
   type Role,
@@ -34,18 +33,24 @@ export interface RoleState {
 /** IAM accepts at most 50 tags per TagRole call (and per role). */
 const MAX_TAGS_PER_CALL = 50;
 
+/** IAM actions the adapters below may call. */
+export type IamAction =
+  | 'iam:GetRole'
+  | 'iam:UpdateAssumeRolePolicy'
+  | 'iam:TagRole'
+  | 'iam:ListAttachedRolePolicies'
+  | 'iam:ListRoles'
+  | 'iam:GetAccountAuthorizationDetails';
+
 export class IamAdapter {
-  static readonly actions = [
+  static readonly actions: readonly IamAction[] = [
     'iam:GetRole',
     'iam:UpdateAssumeRolePolicy',
     'iam:TagRole',
-    'iam:UntagRole',
     'iam:ListAttachedRolePolicies',
-    'iam:ListRoles',
-    'iam:GetAccountAuthorizationDetails',
-  ] as const;
+  ];
 
-  constructor(private readonly client: IAMClient) {}
+  constructor(protected readonly client: IAMClient) {}
 
   /** The role's current state, or null when it does not exist (deleted before we got to it). */
   async getRole(name: string): Promise<RoleState | null> {
@@ -76,13 +81,7 @@ export class IamAdapter {
     }
   }
 
-  async untagRole(name: string, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    for (let i = 0; i < keys.length; i += MAX_TAGS_PER_CALL) {
-      const TagKeys = keys.slice(i, i + MAX_TAGS_PER_CALL);
-      await callAws('iam:UntagRole', () => this.client.send(new UntagRoleCommand({ RoleName: name, TagKeys })));
-    }
-  }
+
 
   /** ARNs of the managed policies attached to the role (all pages). */
   async listAttachedPolicyArns(name: string): Promise<string[]> {
@@ -97,6 +96,22 @@ export class IamAdapter {
     } while (marker);
     return arns;
   }
+}
+
+/**
+ * What the sweep reads besides the remediation path: whole pages of roles. A class of its own so
+ * the event functions, which never list roles, neither bundle nor are granted these calls.
+ */
+export class IamInventory extends IamAdapter {
+  // Written out (not spread from the parent) so bundlers can still drop an unused class.
+  static override readonly actions: readonly IamAction[] = [
+    'iam:GetRole',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:TagRole',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListRoles',
+    'iam:GetAccountAuthorizationDetails',
+  ];
 
   /**
    * One page of ListRoles. ListRoles returns no tags (`tags` is `{}`); call getRole for them.

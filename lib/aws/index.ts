@@ -1,9 +1,9 @@
 /**
  * AWS adapters: one module per service, each the only importer of its SDK client.
  */
-import { EksAdapter } from './eks';
+import { EksAdapter, EksInventory } from './eks';
 import { EvaluationEventPublisher } from './events';
-import { IamAdapter } from './iam';
+import { IamAdapter, IamInventory } from './iam';
 import { Journal } from './journal';
 import { FunctionInvoker } from './lambda';
 import { NotificationPublisher } from './sns';
@@ -24,7 +24,9 @@ export * from './tags';
  */
 export const ADAPTER_ACTIONS = {
   iam: IamAdapter.actions,
+  iamInventory: IamInventory.actions,
   eks: EksAdapter.actions,
+  eksInventory: EksInventory.actions,
   sns: NotificationPublisher.actions,
   journal: Journal.actions,
   events: EvaluationEventPublisher.actions,

@@ -7,9 +7,9 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { EksAdapter } from '../aws/eks';
+import { EksInventory } from '../aws/eks';
 import { EvaluationEventPublisher } from '../aws/events';
-import { IamAdapter } from '../aws/iam';
+import { IamInventory } from '../aws/iam';
 import { Journal } from '../aws/journal';
 import { FunctionInvoker, lambdaClientFor } from '../aws/lambda';
 import { NotificationPublisher } from '../aws/sns';
@@ -78,8 +78,8 @@ export function buildSweepDeps(account: string, opts: SweepWiringOptions = {}): 
   const cfg = serviceConfig();
   const factory = clientFactory();
   const home = factory.forTarget({ region: cfg.region, accountId: account });
-  const iam = new IamAdapter(home.iam);
-  const eks = cfg.eksRegions.map((region) => ({ region, adapter: new EksAdapter(factory.forTarget({ region, accountId: account }).eks) }));
+  const iam = new IamInventory(home.iam);
+  const eks = cfg.eksRegions.map((region) => ({ region, adapter: new EksInventory(factory.forTarget({ region, accountId: account }).eks) }));
   const journal = new Journal(home.dynamodb, cfg.journalTable);
   const notifier = cfg.topicArn ? new NotificationPublisher(home.sns, cfg.topicArn) : undefined;
   const bus = cfg.eventBusName ? new EvaluationEventPublisher(home.eventBridge, cfg.eventBusName) : undefined;

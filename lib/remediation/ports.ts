@@ -19,7 +19,6 @@ export interface RoleStore {
   getRole(name: string): Promise<RoleState | null>;
   updateTrustPolicy(name: string, doc: object): Promise<void>;
   tagRole(name: string, tags: Record<string, string>): Promise<void>;
-  untagRole(name: string, keys: string[]): Promise<void>;
   listAttachedPolicyArns(name: string): Promise<string[]>;
 }
 

@@ -795,7 +795,6 @@ describe('execution roles', () => {
       ['iam:GetRole', [anyRole]],
       ['iam:UpdateAssumeRolePolicy', [anyRole]],
       ['iam:TagRole', [anyRole]],
-      ['iam:UntagRole', [anyRole]],
       ['sns:Publish', [ref('NotifyTopic')]],
       ['kms:GenerateDataKey', [getAtt('NotifyKey')]],
       ['kms:Decrypt', [getAtt('NotifyKey')]],
@@ -817,7 +816,10 @@ describe('execution roles', () => {
     // Assess
     for (const [action, expected] of scoped) expect([action, resourcesOf(action)]).toEqual([action, expected]);
     // The actions IAM offers no resource type for (Service Authorization Reference).
-    expect(unscoped.flatMap(({ statement }) => asArray(statement.Action)).sort()).toEqual(['eks:ListClusters', 'iam:GetAccountAuthorizationDetails']);
+    // The event functions never read whole pages of roles: only the sweep (and the api, which can
+    // run a sweep inline) hold iam:GetAccountAuthorizationDetails.
+    const readsAllRoles = fn === SWEEP || fn === API;
+    expect(unscoped.flatMap(({ statement }) => asArray(statement.Action)).sort()).toEqual(readsAllRoles ? ['eks:ListClusters', 'iam:GetAccountAuthorizationDetails'] : ['eks:ListClusters']);
   });
 
   it('slackNotifier reads the configured webhook parameter or secret and nothing else of AWS', () => {

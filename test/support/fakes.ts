@@ -49,11 +49,7 @@ export class FakeRoles implements RoleStore {
     const r = this.roles.get(name);
     if (r) Object.assign(r.tags, tags);
   }
-  async untagRole(name: string, keys: string[]) {
-    this.calls.push(['untagRole', name, keys]);
-    const r = this.roles.get(name);
-    if (r) for (const k of keys) delete r.tags[k];
-  }
+
   async listAttachedPolicyArns(name: string) {
     this.calls.push(['listAttachedPolicyArns', name]);
     return this.attached.get(name) ?? [];

@@ -11,9 +11,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ADAPTER_ACTIONS } from '../../../lib/aws';
-import { EksAdapter } from '../../../lib/aws/eks';
+import { EksAdapter, EksInventory } from '../../../lib/aws/eks';
 import { EvaluationEventPublisher } from '../../../lib/aws/events';
-import { IamAdapter } from '../../../lib/aws/iam';
+import { IamAdapter, IamInventory } from '../../../lib/aws/iam';
 import { Journal } from '../../../lib/aws/journal';
 import { FunctionInvoker } from '../../../lib/aws/lambda';
 import { NotificationPublisher } from '../../../lib/aws/sns';
@@ -46,13 +46,22 @@ describe('declared IAM actions', () => {
     await a.getRole('r');
     await a.updateTrustPolicy('r', {});
     await a.tagRole('r', { k: 'v' });
-    await a.untagRole('r', ['k']);
     await a.listAttachedPolicyArns('r');
-    await a.listRolesPage();
-    await a.roleDetailsPage();
 
     // Assess
     expect(actionsSent('iam', iamMock)).toEqual([...IamAdapter.actions].sort());
+  });
+
+  it('IamInventory calls exactly IamInventory.actions', async () => {
+    iamMock.onAnyCommand().resolves({});
+    const a = new IamInventory(new IAMClient({ region: 'us-east-1' }));
+    await a.getRole('r');
+    await a.updateTrustPolicy('r', {});
+    await a.tagRole('r', { k: 'v' });
+    await a.listAttachedPolicyArns('r');
+    await a.listRolesPage();
+    await a.roleDetailsPage();
+    expect(actionsSent('iam', iamMock)).toEqual([...IamInventory.actions].sort());
   });
 
   it('EksAdapter calls exactly EksAdapter.actions', async () => {
@@ -64,15 +73,27 @@ describe('declared IAM actions', () => {
 
     // Act
     await a.describePodIdentityAssociation('c', 'a-1');
+    await a.fargateProfileArnsForRole('arn:aws:iam::111122223333:role/r');
+    await a.tagResource('arn:aws:eks:us-east-1:111122223333:cluster/c', { k: 'v' });
+    await a.describeFargateProfile('c', 'p');
+
+    // Assess
+    expect(actionsSent('eks', eksMock)).toEqual([...EksAdapter.actions].sort());
+  });
+
+  it('EksInventory calls exactly EksInventory.actions', async () => {
+    eksMock.onAnyCommand().resolves({});
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['c'] });
+    eksMock.on(ListFargateProfilesCommand).resolves({ fargateProfileNames: ['p'] });
+    const a = new EksInventory(new EKSClient({ region: 'us-east-1' }));
+    await a.describePodIdentityAssociation('c', 'a-1');
     await a.listPodIdentityAssociations('c');
     await a.fargateProfileArnsForRole('arn:aws:iam::111122223333:role/r');
     await a.tagResource('arn:aws:eks:us-east-1:111122223333:cluster/c', { k: 'v' });
     await a.listNodegroups('c');
     await a.nodegroupRoleArn('c', 'ng');
     await a.describeFargateProfile('c', 'p');
-
-    // Assess
-    expect(actionsSent('eks', eksMock)).toEqual([...EksAdapter.actions].sort());
+    expect(actionsSent('eks', eksMock)).toEqual([...EksInventory.actions].sort());
   });
 
   it('NotificationPublisher, Journal and EvaluationEventPublisher call exactly their actions', async () => {
@@ -102,7 +123,9 @@ describe('declared IAM actions', () => {
     // Assess
     expect(ADAPTER_ACTIONS).toEqual({
       iam: IamAdapter.actions,
+      iamInventory: IamInventory.actions,
       eks: EksAdapter.actions,
+      eksInventory: EksInventory.actions,
       sns: NotificationPublisher.actions,
       journal: Journal.actions,
       events: EvaluationEventPublisher.actions,

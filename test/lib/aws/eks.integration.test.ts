@@ -1,5 +1,5 @@
 import { CreateClusterCommand, CreateFargateProfileCommand, CreateNodegroupCommand, ListTagsForResourceCommand } from '@aws-sdk/client-eks';
-import { EksAdapter } from '../../../lib/aws/eks';
+import { EksInventory as EksAdapter } from '../../../lib/aws/eks';
 import { AwsAdapterError, NotFoundError } from '../../../lib/aws/errors';
 import { clientsFor, MOTO_ACCOUNT, useMoto } from '../../support/moto';
 

@@ -11,7 +11,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EksAdapter } from '../../../lib/aws/eks';
+import { EksInventory as EksAdapter } from '../../../lib/aws/eks';
 import { AccessDeniedError, ThrottledError } from '../../../lib/aws/errors';
 import { sdkError } from './sdk-errors';
 

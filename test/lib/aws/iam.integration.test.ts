@@ -1,6 +1,6 @@
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, GetRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { MalformedPolicyError, NotFoundError } from '../../../lib/aws/errors';
-import { IamAdapter } from '../../../lib/aws/iam';
+import { IamInventory as IamAdapter } from '../../../lib/aws/iam';
 import { clientsFor, MOTO_ACCOUNT, useMoto } from '../../support/moto';
 
 const moto = useMoto();
@@ -103,7 +103,7 @@ describe('IamAdapter against moto', () => {
     expect(missing).toBeInstanceOf(NotFoundError);
   });
 
-  it('tags with sanitised values and untags', async () => {
+  it('tags with sanitised values', async () => {
     // Prepare
     const { iam } = setup();
     await createRole('app', TRICKY_POLICY, { tags: { keep: 'me' } });
@@ -115,8 +115,6 @@ describe('IamAdapter against moto', () => {
       'eks-trust-guard:checked-at': '2024-05-01T10:00:00.000Z',
     });
     const tagged = await iam.getRole('app');
-    await iam.untagRole('app', ['eks-trust-guard:findings', 'eks-trust-guard:status']);
-    const untagged = await iam.getRole('app');
 
     // Assess
     expect(tagged!.tags).toEqual({
@@ -125,7 +123,6 @@ describe('IamAdapter against moto', () => {
       'eks-trust-guard:findings': 'irsa-sub-missing_irsa-aud-missing',
       'eks-trust-guard:checked-at': '2024-05-01T10:00:00.000Z',
     });
-    expect(untagged!.tags).toEqual({ keep: 'me', 'eks-trust-guard:checked-at': '2024-05-01T10:00:00.000Z' });
   });
 
   it('lists attached managed policies', async () => {

@@ -7,12 +7,11 @@ import {
   MalformedPolicyDocumentException,
   NoSuchEntityException,
   TagRoleCommand,
-  UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AccessDeniedError, MalformedPolicyError, NotFoundError, ThrottledError } from '../../../lib/aws/errors';
-import { IamAdapter } from '../../../lib/aws/iam';
+import { IamInventory as IamAdapter } from '../../../lib/aws/iam';
 import { sdkError } from './sdk-errors';
 
 const iamMock = mockClient(IAMClient);
@@ -131,7 +130,7 @@ describe('IamAdapter.updateTrustPolicy', () => {
   });
 });
 
-describe('IamAdapter.tagRole / untagRole', () => {
+describe('IamAdapter.tagRole', () => {
   it('sanitises values to the characters IAM accepts', async () => {
     // Prepare
     iamMock.on(TagRoleCommand).resolves({});
@@ -161,20 +160,6 @@ describe('IamAdapter.tagRole / untagRole', () => {
     // Assess
     const calls = iamMock.commandCalls(TagRoleCommand);
     expect(calls.map((c) => c.args[0].input.Tags?.length)).toEqual([50, 1]);
-  });
-
-  it('removes the keys given and makes no call for none', async () => {
-    // Prepare
-    iamMock.on(UntagRoleCommand).resolves({});
-
-    // Act
-    await adapter.untagRole('r', ['eks-trust-guard:findings']);
-    await adapter.untagRole('r', []);
-
-    // Assess
-    const calls = iamMock.commandCalls(UntagRoleCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0].args[0].input).toEqual({ RoleName: 'r', TagKeys: ['eks-trust-guard:findings'] });
   });
 
   it('maps a missing role on tagging to NotFoundError', async () => {
