@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: the engine throughput benchmark, then the CLI start-up benchmark when
- * bench/cli.ts exists and exports runCliBench. Benchmarks print figures; nothing here asserts.
+ * `npm run bench`: engine throughput, CLI start-up, the iamEvents Lambda (bundle, init, AWS calls
+ * per event), the API over serverless-offline and the sweep of 5,000 roles (both against moto).
+ * Benchmarks print figures; nothing here asserts. `npm run bench -- --quick` skips the two slow
+ * emulator benchmarks (API, sweep).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -49,6 +51,14 @@ async function main(): Promise<void> {
   }
   const result = (await mod.runCliBench()) as CliBenchFigures | undefined;
   if (result && typeof result === 'object') printCli(result);
+
+  const { runLambdaBench, formatLambdaBench } = await import('./lambda');
+  console.log(formatLambdaBench(await runLambdaBench()));
+  if (process.argv.includes('--quick')) return;
+  const { runApiBench, formatApiBench } = await import('./api');
+  console.log(formatApiBench(await runApiBench()));
+  const { runSweepBench, formatSweepBench } = await import('./sweep');
+  console.log(formatSweepBench(await runSweepBench()));
 }
 
 main().catch((e: unknown) => {
