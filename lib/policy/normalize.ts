@@ -42,6 +42,25 @@ export interface NormalizedStatement {
   /** Lower-cased. */
   notActions: string[] | null;
   conditions: NormalizedCondition[];
+  /** Facts lib/policy/query.ts derives on first use; internal, never part of a rule's answer. */
+  memo?: StatementMemo;
+}
+
+/**
+ * What rules ask of a statement again and again (which services it trusts, which actions it
+ * allows, its conditions by key), kept with the statement: a statement is never changed after
+ * parsing (fixes build new documents), so the answers stay true.
+ */
+export interface StatementMemo {
+  /** Bits of the known services (query.ts) the Principal names. */
+  services: number;
+  /** Bits of the known actions (query.ts) already answered, and those allowed. */
+  actionsKnown: number;
+  actionsAllowed: number;
+  /** Conditions by lower-case key, in statement order; built on first use. */
+  byKey: Map<string, NormalizedCondition[]> | null;
+  /** Slot for the IRSA helpers (lib/rules/irsa/statements.ts); undefined until first asked. */
+  irsa: unknown;
 }
 
 export interface TrustPolicy {
@@ -264,6 +283,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
     actions,
     notActions,
     conditions,
+    memo: undefined,
   };
 }
 

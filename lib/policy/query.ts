@@ -2,24 +2,26 @@
  * Questions rules ask of a normalised statement. Every rule goes through these so that
  * spellings (case, string vs list, IfExists, ForAnyValue, partitions) are handled in one place.
  */
-import type { NormalizedCondition, NormalizedStatement } from './normalize';
+import type { NormalizedCondition, NormalizedStatement, StatementMemo } from './normalize';
 
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 
-const wildcardCache = new Map<string, RegExp>();
+/** Compiled patterns by pattern, one cache per case mode. */
+const wildcardCache = { i: new Map<string, RegExp>(), c: new Map<string, RegExp>() };
 
 /** IAM wildcard match (`*` any run, `?` one character). Case-insensitive unless told otherwise. */
 export function wildcardMatch(pattern: string, value: string, caseSensitive = false): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) {
-    return caseSensitive ? pattern === value : pattern.toLowerCase() === value.toLowerCase();
+    if (caseSensitive || pattern === value) return pattern === value;
+    return pattern.toLowerCase() === value.toLowerCase();
   }
-  const cacheKey = (caseSensitive ? 'c' : 'i') + pattern;
-  let re = wildcardCache.get(cacheKey);
+  const cache = caseSensitive ? wildcardCache.c : wildcardCache.i;
+  let re = cache.get(pattern);
   if (!re) {
     const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, caseSensitive ? 's' : 'is');
-    if (wildcardCache.size > 10_000) wildcardCache.clear();
-    wildcardCache.set(cacheKey, re);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(pattern, re);
   }
   return re.test(value);
 }
@@ -62,8 +64,23 @@ export interface AwsPrincipalInfo {
   partition: string | null;
 }
 
-/** A bare 12-digit account id means `arn:PARTITION:iam::ID:root`. */
-export function describeAwsPrincipal(raw: string): AwsPrincipalInfo {
+const awsPrincipalCache = new Map<string, Readonly<AwsPrincipalInfo>>();
+
+/**
+ * A bare 12-digit account id means `arn:PARTITION:iam::ID:root`. Memoised like parseArn: treat
+ * the result as read-only.
+ */
+export function describeAwsPrincipal(raw: string): Readonly<AwsPrincipalInfo> {
+  let hit = awsPrincipalCache.get(raw);
+  if (hit === undefined) {
+    hit = describeAwsPrincipalUncached(raw);
+    if (awsPrincipalCache.size > 10_000) awsPrincipalCache.clear();
+    awsPrincipalCache.set(raw, hit);
+  }
+  return hit;
+}
+
+function describeAwsPrincipalUncached(raw: string): AwsPrincipalInfo {
   if (raw === '*') return { raw, account: null, kind: 'wildcard', partition: null };
   if (ACCOUNT_ID.test(raw)) return { raw, account: raw, kind: 'root', partition: null };
   const arn = parseArn(raw);
@@ -87,7 +104,20 @@ export interface OidcProvider {
   eks: boolean;
 }
 
-export function parseOidcProvider(federated: string): OidcProvider | null {
+const oidcCache = new Map<string, Readonly<OidcProvider> | null>();
+
+/** Memoised like parseArn: treat the result as read-only. */
+export function parseOidcProvider(federated: string): Readonly<OidcProvider> | null {
+  let hit = oidcCache.get(federated);
+  if (hit === undefined) {
+    hit = parseOidcProviderUncached(federated);
+    if (oidcCache.size > 10_000) oidcCache.clear();
+    oidcCache.set(federated, hit);
+  }
+  return hit;
+}
+
+function parseOidcProviderUncached(federated: string): OidcProvider | null {
   const arn = parseArn(federated);
   if (!arn || arn.service !== 'iam' || !arn.resource.startsWith('oidc-provider/')) return null;
   const prefix = arn.resource.slice('oidc-provider/'.length);
@@ -115,8 +145,44 @@ export const POD_IDENTITY_SERVICE = 'pods.eks';
 export const EC2_SERVICE = 'ec2';
 export const EKS_SERVICE = 'eks';
 
+const SERVICE_BITS = new Map<string, number>([
+  [FARGATE_SERVICE, 1],
+  [POD_IDENTITY_SERVICE, 2],
+  [EC2_SERVICE, 4],
+  [EKS_SERVICE, 8],
+]);
+
+const ACTION_BITS = new Map<string, number>([
+  ['sts:AssumeRole', 1],
+  ['sts:TagSession', 2],
+  ['sts:AssumeRoleWithWebIdentity', 4],
+  ['sts:AssumeRoleWithSAML', 8],
+]);
+
+/** Lower-case service principals (both spellings, as isService accepts them) to their bit. */
+const SERVICE_PRINCIPAL_BITS = new Map<string, number>();
+for (const [name, bit] of SERVICE_BITS) {
+  SERVICE_PRINCIPAL_BITS.set(`${name}.amazonaws.com`, bit);
+  SERVICE_PRINCIPAL_BITS.set(`${name}.amazonaws.com.cn`, bit);
+}
+
+/** The statement's memo, created (with the service bits) on first use. */
+function memoOf(s: NormalizedStatement): StatementMemo {
+  let m = s.memo;
+  if (m === undefined) {
+    let services = 0;
+    if (s.principal) for (const p of s.principal.service) services |= SERVICE_PRINCIPAL_BITS.get(p.toLowerCase()) ?? 0;
+    m = { services, actionsKnown: 0, actionsAllowed: 0, byKey: null, irsa: undefined };
+    s.memo = m;
+  }
+  return m;
+}
+
 export function trustsService(s: NormalizedStatement, name: string): boolean {
-  return !!s.principal && s.principal.service.some((p) => isService(p, name));
+  if (!s.principal || s.principal.service.length === 0) return false;
+  const bit = SERVICE_BITS.get(name);
+  if (bit === undefined) return s.principal.service.some((p) => isService(p, name));
+  return (memoOf(s).services & bit) !== 0;
 }
 
 export function isAllow(s: NormalizedStatement): boolean {
@@ -125,16 +191,47 @@ export function isAllow(s: NormalizedStatement): boolean {
 
 /** Does the statement's Action/NotAction allow this action (lower-case, no wildcard)? */
 export function allowsAction(s: NormalizedStatement, action: string): boolean {
+  const bit = ACTION_BITS.get(action);
+  if (bit === undefined) return allowsActionUncached(s, action);
+  const m = memoOf(s);
+  if ((m.actionsKnown & bit) === 0) {
+    m.actionsKnown |= bit;
+    if (allowsActionUncached(s, action)) m.actionsAllowed |= bit;
+  }
+  return (m.actionsAllowed & bit) !== 0;
+}
+
+function allowsActionUncached(s: NormalizedStatement, action: string): boolean {
   const a = action.toLowerCase();
   if (s.actions) return s.actions.some((p) => wildcardMatch(p, a));
   if (s.notActions) return !s.notActions.some((p) => wildcardMatch(p, a));
   return false;
 }
 
-/** Conditions on a key (lower-cased comparison). */
+const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
+const lowerKeys = new Map<string, string>();
+
+/** Conditions on a key (lower-cased comparison), in statement order. Read-only: shared between calls. */
 export function conditionsOn(s: NormalizedStatement, key: string): NormalizedCondition[] {
-  const k = key.toLowerCase();
-  return s.conditions.filter((c) => c.key === k);
+  if (s.conditions.length === 0) return NO_CONDITIONS as NormalizedCondition[];
+  const m = memoOf(s);
+  let index = m.byKey;
+  if (index === null) {
+    index = new Map();
+    for (const c of s.conditions) {
+      const list = index.get(c.key);
+      if (list) list.push(c);
+      else index.set(c.key, [c]);
+    }
+    m.byKey = index;
+  }
+  let k = lowerKeys.get(key);
+  if (k === undefined) {
+    k = key.toLowerCase();
+    if (lowerKeys.size > 10_000) lowerKeys.clear();
+    lowerKeys.set(key, k);
+  }
+  return index.get(k) ?? (NO_CONDITIONS as NormalizedCondition[]);
 }
 
 /**
