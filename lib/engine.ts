@@ -3,7 +3,7 @@
  * anything is fixable, returns the fixed document with all fixable findings applied. Pure: no AWS,
  * no environment, no logging, never throws.
  */
-import { parsePolicy, type TrustPolicy } from './policy/normalize';
+import { parseFixedPolicy, parsePolicy, type TrustPolicy } from './policy/normalize';
 import { serializedLength } from './policy/edit';
 import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
@@ -111,6 +111,9 @@ function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initia
     let changed = false;
     for (const rule of rules) {
       if (!rule.fix || failed.has(rule.id)) continue;
+      // Checked against `current` in the last pass without changing it: checks and fixes are
+      // pure, so doing it again would change nothing either.
+      if (!fresh && checks.has(rule.id)) continue;
       const all = fresh ? initial.get(rule.id) ?? [] : runCheck(rule, current, ctx);
       checks.set(rule.id, all);
       const findings = all.filter((f) => f.fixable);
@@ -123,7 +126,7 @@ function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initia
         continue;
       }
       if (sameDoc(next, doc)) continue;
-      const reparsed = parsePolicy(next);
+      const reparsed = parseFixedPolicy(current, next);
       if (!reparsed.ok) {
         failed.set(rule.id, `fix produced an invalid policy: ${reparsed.problems[0]?.message}`);
         continue;

@@ -291,6 +291,25 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
 export function parsePolicy(input: unknown): ParseResult {
   const { doc, problem } = toDocument(input);
   if (problem) return { ok: false, problems: [{ statement: null, message: problem }], raw: null };
+  return parseDocument(doc, null);
+}
+
+/**
+ * Parse a document that a fix derived from `previous` (same answer as parsePolicy). Statements the
+ * fix left as they were (the same objects, which fixes never mutate) are taken over with what was
+ * derived from them instead of being normalised again.
+ */
+export function parseFixedPolicy(previous: TrustPolicy, doc: PolicyDocument): ParseResult {
+  return parseDocument(doc, previous.statements);
+}
+
+/** A statement of `previous` parsed from `raw`, searched from `from` on (fixes keep statement order). */
+function findParsed(previous: NormalizedStatement[], raw: unknown, from: number): number {
+  for (let j = from; j < previous.length; j++) if (previous[j].raw === raw) return j;
+  return -1;
+}
+
+function parseDocument(doc: unknown, previous: NormalizedStatement[] | null): ParseResult {
   if (!isPlainObject(doc)) {
     const kind = doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc;
     return { ok: false, problems: [{ statement: null, message: `policy must be a JSON object, got ${kind}` }], raw: null };
@@ -322,7 +341,16 @@ export function parsePolicy(input: unknown): ParseResult {
   } else problems.push({ statement: null, message: 'Statement must be an object or a list of objects' });
 
   const statements: NormalizedStatement[] = [];
+  let next = 0; // where to look for the next statement in `previous`
   rawStatements.forEach((s, i) => {
+    const j = previous ? findParsed(previous, s, next) : -1;
+    if (previous && j >= 0) {
+      // parseStatement depends only on the statement and its index; a valid one has no problems.
+      const known = previous[j];
+      statements.push(known.index === i ? known : { ...known, index: i });
+      next = j + 1;
+      return;
+    }
     const n = parseStatement(s, i, problems);
     if (n) statements.push(n);
   });
