@@ -35,7 +35,7 @@ export interface CliResult {
  * Run `serverless <args>` in the project with no AWS credentials anywhere (empty HOME, no
  * credential variables) and its own esbuild work folder. Rejects with the CLI's output on failure.
  */
-export function runServerless(args: string[], timeoutMs = 110_000): Promise<CliResult> {
+export function runServerless(args: string[], timeoutMs = 110_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   // A HOME of our own: no ~/.aws to find credentials in. Shared between runs because osls caches
   // its compiled configuration schema there (written atomically), which saves seconds per run.
   const home = path.join(tmpdir(), 'eks-trust-guard-serverless-home');
@@ -43,6 +43,7 @@ export function runServerless(args: string[], timeoutMs = 110_000): Promise<CliR
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
   for (const name of CREDENTIAL_VARIABLES) delete env[name];
   env.ESBUILD_WORK_FOLDER = path.join('.esbuild', `infra-test-${process.pid}-${Date.now()}`);
+  Object.assign(env, extraEnv);
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
