@@ -10,7 +10,7 @@ import { CreateRoleCommand, GetRoleCommand, UpdateAssumeRolePolicyCommand, Delet
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { EKSClient, DescribePodIdentityAssociationCommand, TagResourceCommand } from '@aws-sdk/client-eks';
+import { EKSClient, CreateClusterCommand, CreateFargateProfileCommand, DescribePodIdentityAssociationCommand, TagResourceCommand } from '@aws-sdk/client-eks';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import type { MetadataBearer } from '@smithy/types';
 import { journalTableDefinition } from '../../lib/aws/journal';
@@ -169,6 +169,17 @@ describe('iamEvents against the emulator', () => {
     const body = JSON.parse(msgs[0].message);
     expect(body).toMatchObject({ schema: 'eks-trust-guard/evaluation@1', account: MOTO_ACCOUNT, mode: 'fix', outcome: 'fixed', trigger: { source: 'cloudtrail', eventName: 'CreateRole' } });
     expect(body.newPolicy).toEqual(role.policy);
+  });
+
+  it('narrows the SourceArn fix to the clusters whose Fargate profiles use the role (EKS in moto)', async () => {
+    await createRole('fargate-prod', policies.fargateNoSourceArn);
+    const roleArn = `arn:aws:iam::${MOTO_ACCOUNT}:role/fargate-prod`;
+    await clients.eks.send(new CreateClusterCommand({ name: 'prod', roleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/cluster`, resourcesVpcConfig: { subnetIds: ['subnet-1'] } }));
+    await clients.eks.send(new CreateFargateProfileCommand({ clusterName: 'prod', fargateProfileName: 'default', podExecutionRoleArn: roleArn, selectors: [{ namespace: 'default' }] }));
+    const result = await iamEvents(iamEvent('CreateRole', 'fargate-prod', policies.fargateNoSourceArn), context);
+    expect(result).toMatchObject({ outcome: 'fixed' });
+    const role = await readRole('fargate-prod');
+    expect(role.policy.Statement[0].Condition).toEqual({ ArnLike: { 'aws:SourceArn': `arn:aws:eks:us-east-1:${MOTO_ACCOUNT}:fargateprofile/prod/*` } });
   });
 
   it('adds sts:TagSession to a Pod Identity role', async () => {
