@@ -18,17 +18,9 @@ import { parseArn } from '../policy/query';
 import { callAws, NotFoundError } from './errors';
 import { sanitiseTags } from './tags';
 
-export interface RoleState {
-  name: string;
-  arn: string;
-  path: string;
-  accountId: string;
-  /** The trust policy as IAM stores it: JSON text, URL-decoded. */
-  trustPolicyText: string;
-  /** Tags; always `{}` from ListRoles, which returns none. */
-  tags: Record<string, string>;
-  createDate?: string;
-}
+/** The role state shape is the remediation port's (lib/remediation/ports.ts). */
+export type { RoleState } from '../remediation/ports';
+import type { RoleState } from '../remediation/ports';
 
 /** IAM accepts at most 50 tags per TagRole call (and per role). */
 const MAX_TAGS_PER_CALL = 50;

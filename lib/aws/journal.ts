@@ -9,21 +9,9 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { callAws } from './errors';
 
-export interface JournalEntry {
-  roleArn: string;
-  /** ISO 8601 (`toISOString()`). */
-  changedAt: string;
-  /** CloudTrail eventID (or the sweep/API request id) that caused the change. */
-  eventId: string;
-  kind: 'fix' | 'rollback';
-  /** The trust policy before the change, JSON text. */
-  originalPolicy: string;
-  /** The trust policy written, JSON text. */
-  newPolicy: string;
-  ruleIds: string[];
-  actor?: string;
-  account?: string;
-}
+/** The journal entry shape is the remediation port's (lib/remediation/ports.ts). */
+export type { JournalEntry } from '../remediation/ports';
+import type { JournalEntry } from '../remediation/ports';
 
 /** Key schema of the journal table, for tests (CreateTable) and infra (same shape as CloudFormation). */
 export const journalTableDefinition: Required<

@@ -9,8 +9,9 @@ export interface RoleState {
   arn: string;
   path: string;
   accountId: string;
-  /** URL-decoded JSON text as IAM stores it. */
+  /** The trust policy as IAM stores it: JSON text, URL-decoded. */
   trustPolicyText: string;
+  /** Tags; always `{}` from ListRoles, which returns none. */
   tags: Record<string, string>;
   createDate?: string;
 }
@@ -30,10 +31,14 @@ export interface ClusterDirectory {
 
 export interface JournalEntry {
   roleArn: string;
+  /** ISO 8601 (`toISOString()`): the sort key orders by it. */
   changedAt: string;
+  /** CloudTrail eventID (or the sweep/API request id) that caused the change. */
   eventId: string;
   kind: 'fix' | 'rollback';
+  /** The trust policy before the change, JSON text. */
   originalPolicy: string;
+  /** The trust policy written, JSON text. */
   newPolicy: string;
   ruleIds: string[];
   actor?: string;

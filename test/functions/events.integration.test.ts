@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context } from 'aws-lambda';
 import { CreateRoleCommand, GetRoleCommand, UpdateAssumeRolePolicyCommand, DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,30 +17,18 @@ import { resetRuntime } from '../../lib/handler/runtime';
 import { handler as iamEvents } from '../../functions/iamEvents';
 import { handler as podIdentityEvents } from '../../functions/podIdentityEvents';
 import { clientsFor, MOTO_ACCOUNT, useMoto } from '../support/moto';
+import { lambdaContext, withEnv } from '../support/lambda';
 import type { AwsClients } from '../../lib/aws/clients';
 
 const moto = useMoto();
 const FIXTURES = join(__dirname, '../../../shared/fixtures/cloudtrail');
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'JOURNAL_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFY_TOPIC_ARN', 'SELF_ROLE_PREFIX', 'REMEDIATION_MODE', 'TRUSTED_ACCOUNTS', 'POWERTOOLS_LOG_LEVEL', 'EKS_REGIONS'];
-const savedEnv: Record<string, string | undefined> = {};
+const env = withEnv(ENV_KEYS);
 let clients: AwsClients;
 let topicArn: string;
 let eventCounter = 0;
 
-const context = {
-  awsRequestId: 'req-1',
-  functionName: 'eks-trust-guard-test-iamEvents',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:${MOTO_ACCOUNT}:function:eks-trust-guard-test-iamEvents`,
-  memoryLimitInMB: '256',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'test',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as unknown as Context;
+const context = lambdaContext('eks-trust-guard-test-iamEvents', 60_000);
 
 const policies = {
   fargateNoSourceArn: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks-fargate-pods.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
@@ -108,7 +95,7 @@ async function messagesFor(roleName: string) {
 }
 
 beforeAll(async () => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
+  env.save();
   clients = clientsFor(moto().endpoint);
   await clients.dynamodbClient.send(new CreateTableCommand({ TableName: 'journal', ...journalTableDefinition }));
   await clients.dynamodbClient.send(
@@ -133,10 +120,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
+  env.restore();
   resetRuntime();
 });
 

@@ -4,7 +4,6 @@
  * back (policies, tags, journal items, SNS messages), and the IAM calls the sweep makes are
  * counted with a middleware on the very client the handler uses.
  */
-import type { Context } from 'aws-lambda';
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,26 +27,14 @@ import { clientFactory, resetRuntime } from '../../lib/handler/runtime';
 import { handler as sweep } from '../../functions/sweep';
 import type { SweepResult } from '../../lib/sweep/sweep';
 import { clientsFor, MOTO_ACCOUNT, useMoto, type SnsMessage } from '../support/moto';
+import { lambdaContext, withEnv } from '../support/lambda';
 
 const moto = useMoto();
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'JOURNAL_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFY_TOPIC_ARN', 'SELF_ROLE_PREFIX', 'REMEDIATION_MODE', 'TRUSTED_ACCOUNTS', 'POWERTOOLS_LOG_LEVEL', 'EKS_REGIONS', 'AWS_LAMBDA_FUNCTION_NAME'];
-const savedEnv: Record<string, string | undefined> = {};
+const env = withEnv(ENV_KEYS);
 let clients: AwsClients;
 
-const context = {
-  awsRequestId: 'req-sweep',
-  functionName: 'eks-trust-guard-test-sweep',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:${MOTO_ACCOUNT}:function:eks-trust-guard-test-sweep`,
-  memoryLimitInMB: '1024',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'test',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 900_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as unknown as Context;
+const context = lambdaContext('eks-trust-guard-test-sweep', 900_000);
 
 const OIDC = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const policies = {
@@ -150,7 +137,7 @@ const WRITES = ['UpdateAssumeRolePolicyCommand', 'TagRoleCommand', 'UntagRoleCom
 const READS_PER_ROLE = ['GetRoleCommand', 'ListAttachedRolePoliciesCommand', 'ListRolesCommand'];
 
 beforeAll(async () => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
+  env.save();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto().endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -176,10 +163,7 @@ beforeEach(async () => {
 });
 
 afterAll(() => {
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
+  env.restore();
   resetRuntime();
 });
 
