@@ -10,7 +10,7 @@ import { IamAdapter } from '../aws/iam';
 import { Journal } from '../aws/journal';
 import { NotificationPublisher } from '../aws/sns';
 import { loadConfig, type ServiceConfig } from '../remediation/config';
-import { Remediator } from '../remediation/remediator';
+import { Remediator, type RemediatorDeps } from '../remediation/remediator';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'eks-trust-guard' });
 
@@ -38,11 +38,12 @@ export function selfRolePrefix(): string | undefined {
   return process.env.SELF_ROLE_PREFIX?.trim() || undefined;
 }
 
-export function buildRemediator(account: string, region?: string): Remediator {
+/** The Remediator's dependencies for an account (and the region an event came from). */
+export function remediatorDeps(account: string, region?: string): RemediatorDeps {
   const cfg = serviceConfig();
   const clients = clientFactory().forTarget({ region: region ?? cfg.region, accountId: account });
   const eksRegions = region && !cfg.eksRegions.includes(region) ? [region, ...cfg.eksRegions] : cfg.eksRegions;
-  return new Remediator({
+  return {
     roles: new IamAdapter(clients.iam),
     clusters: eksRegions.map((r) => new EksAdapter(clientFactory().forTarget({ region: r, accountId: account }).eks)),
     journal: new Journal(clients.dynamodb, cfg.journalTable),
@@ -52,5 +53,9 @@ export function buildRemediator(account: string, region?: string): Remediator {
     log: logger,
     account,
     selfRolePrefix: selfRolePrefix(),
-  });
+  };
+}
+
+export function buildRemediator(account: string, region?: string): Remediator {
+  return new Remediator(remediatorDeps(account, region));
 }

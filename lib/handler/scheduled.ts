@@ -8,17 +8,14 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EksInventory } from '../aws/eks';
-import { EvaluationEventPublisher } from '../aws/events';
 import { IamInventory } from '../aws/iam';
-import { Journal } from '../aws/journal';
 import { FunctionInvoker, lambdaClientFor } from '../aws/lambda';
-import { NotificationPublisher } from '../aws/sns';
 import { ACCOUNT_ID, parseArn } from '../policy/query';
 import { Remediator } from '../remediation/remediator';
 import { PrefetchedClusterDirectory } from '../sweep/inventory';
 import type { Inventory, SweepRemediator } from '../sweep/ports';
 import { isCheckpoint, runSweep, type SweepCheckpoint, type SweepDeps, type SweepResult } from '../sweep/sweep';
-import { clientFactory, logger, selfRolePrefix, serviceConfig } from './runtime';
+import { clientFactory, logger, remediatorDeps, serviceConfig } from './runtime';
 
 export type SweepRequest =
   | { kind: 'scheduled'; sweepId: string; account?: string }
@@ -80,23 +77,13 @@ export function buildSweepDeps(account: string, opts: SweepWiringOptions = {}): 
   const home = factory.forTarget({ region: cfg.region, accountId: account });
   const iam = new IamInventory(home.iam);
   const eks = cfg.eksRegions.map((region) => ({ region, adapter: new EksInventory(factory.forTarget({ region, accountId: account }).eks) }));
-  const journal = new Journal(home.dynamodb, cfg.journalTable);
-  const notifier = cfg.topicArn ? new NotificationPublisher(home.sns, cfg.topicArn) : undefined;
-  const bus = cfg.eventBusName ? new EvaluationEventPublisher(home.eventBridge, cfg.eventBusName) : undefined;
-
+  // The event handlers' dependencies, with the sweep's readers: roles from the page reader, Fargate
+  // profiles from the sweep's EKS inventory.
+  const shared = remediatorDeps(account);
+  const { notifier } = shared;
   const remediatorFor = (inventory: Inventory, firstRegion?: string) => {
     const ordered = firstRegion ? [...eks.filter((e) => e.region === firstRegion), ...eks.filter((e) => e.region !== firstRegion)] : eks;
-    return new Remediator({
-      roles: iam,
-      clusters: ordered.map((e) => new PrefetchedClusterDirectory(e.adapter, e.region, inventory)),
-      journal,
-      notifier,
-      bus,
-      config: cfg,
-      log: logger,
-      account,
-      selfRolePrefix: selfRolePrefix(),
-    });
+    return new Remediator({ ...shared, roles: iam, clusters: ordered.map((e) => new PrefetchedClusterDirectory(e.adapter, e.region, inventory)) });
   };
 
   const functionName = opts.functionName;
