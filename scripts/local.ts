@@ -14,6 +14,7 @@
  *
  * `startLocal()` is the same thing for programs (test/scripts/local.test.ts).
  */
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -156,9 +157,21 @@ export interface LocalPlayground {
   stop(): Promise<void>;
 }
 
+/** Fails with a short message when something already listens on 127.0.0.1:port. */
+export function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} is already in use on 127.0.0.1: choose another with --port, or leave --port out for a free one` : `cannot listen on 127.0.0.1:${port}: ${err.message}`)),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
 /** Start the emulator, create the local stage and the example roles, start the API. */
 export async function startLocal(opts: LocalOptions = {}): Promise<LocalPlayground> {
   const log = opts.log ?? (() => undefined);
+  if (opts.port !== undefined) await assertPortFree(opts.port);
   const python = opts.install === false ? undefined : ensureMoto({ log });
   const moto: MotoServer = await startMotoServer({ python });
   log(`moto (AWS emulator) on ${moto.endpoint}`);

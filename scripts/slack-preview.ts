@@ -101,10 +101,10 @@ function blockText(b: SlackBlock): string[] {
   }
 }
 
-/** A plain text rendering of a Slack message (mrkdwn markers kept, entities decoded). */
+/** A plain text rendering of a Slack message, a blank line between blocks (mrkdwn markers kept, entities decoded). */
 export function renderText(message: SlackMessage): string {
   if (!message.blocks?.length) return unescape(message.text);
-  return message.blocks.flatMap(blockText).join('\n');
+  return message.blocks.map((b) => blockText(b).join('\n')).join('\n\n');
 }
 
 // ------------------------------------------------------------------ command line

@@ -6,12 +6,14 @@
  * Then the command itself is started and stopped with SIGINT, as Ctrl-C does.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients, ClientFactory } from '../../lib/aws/clients';
-import { banner, curlCommand, DEMO_ROLE, EXAMPLE_ROLES, parseArgs, ROUTE_CALLS, slackPreviewCommand, startLocal, type LocalPlayground, type RouteCall } from '../../scripts/local';
-import { PROJECT_ROOT } from '../../scripts/moto';
+import { assertPortFree, banner, curlCommand, DEMO_ROLE, EXAMPLE_ROLES, parseArgs, ROUTE_CALLS, slackPreviewCommand, startLocal, type LocalPlayground, type RouteCall } from '../../scripts/local';
+import { freePort, PROJECT_ROOT } from '../../scripts/moto';
 import { parseArgs as parsePreviewArgs, renderText, slackPreview, type SlackPreview } from '../../scripts/slack-preview';
 import { clientFactoryFor } from '../support/moto';
 import { LOCAL_ACCOUNT, LOCAL_NAMES } from '../support/offline';
@@ -73,6 +75,32 @@ describe('npm run local', () => {
     expect(text).toContain(slackPreviewCommand(local!.motoEndpoint));
     expect(local!.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(local!.motoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('is what the README walks through: the same commands, for --port 3000', () => {
+    // Prepare
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('<!-- local:begin -->'), readme.indexOf('<!-- local:end -->'));
+
+    // Assess
+    expect(section).toContain('npm run local -- --port 3000');
+    for (const c of ROUTE_CALLS) expect(section).toContain(curlCommand('http://127.0.0.1:3000', c));
+    expect(section).toContain('npm run slack-preview -- --endpoint http://127.0.0.1:');
+  });
+
+  it('refuses a --port something already listens on, before starting anything', async () => {
+    // Prepare
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+
+    // Act / Assess
+    try {
+      await expect(startLocal({ port, install: false })).rejects.toThrow(`port ${port} is already in use`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+    await expect(assertPortFree(port)).resolves.toBeUndefined();
   });
 
   it('parses its flags and refuses bad ones', () => {
