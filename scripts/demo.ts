@@ -11,6 +11,7 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { createTwoFilesPatch } from 'diff';
 import { ClientFactory } from '../lib/aws/clients';
 import { journalTableDefinition } from '../lib/aws/journal';
+import { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
 import { startMotoForDemo } from './moto';
 
 const ACCOUNT = '123456789012'; // moto's account
@@ -19,41 +20,10 @@ const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
 const bold = (s: string) => c('1', s);
 const dim = (s: string) => c('2', s);
 
-const OIDC = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-const examples: { name: string; what: string; policy: object; tags?: Record<string, string> }[] = [
+const examples: ExampleRole[] = [
+  ...EXAMPLE_ROLES,
   {
-    name: 'demo-fargate-pod-execution',
-    what: 'Fargate Pod execution role without aws:SourceArn (confused deputy)',
-    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks-fargate-pods.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-  },
-  {
-    name: 'demo-pod-identity',
-    what: 'EKS Pod Identity role without sts:TagSession (credentials never arrive)',
-    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-  },
-  {
-    name: 'demo-irsa-any-pod',
-    what: 'IRSA role without a :sub condition (every pod in the cluster can assume it)',
-    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC}` }, Action: 'sts:AssumeRoleWithWebIdentity' }] },
-  },
-  {
-    name: 'demo-backdoored-node',
-    what: 'node role that also trusts a foreign account (backdoor)',
-    policy: {
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 'sts:AssumeRole' },
-      ],
-    },
-  },
-  {
-    name: 'demo-node',
-    what: 'compliant node role',
-    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-  },
-  {
-    name: 'demo-exempt',
+    name: 'example-exempt',
     what: 'Pod Identity role tagged eks-trust-guard:exempt=true',
     policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
     tags: { 'eks-trust-guard:exempt': 'true' },
