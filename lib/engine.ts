@@ -4,7 +4,7 @@
  * no environment, no logging, never throws.
  */
 import { parseFixedPolicy, parsePolicy, type TrustPolicy } from './policy/normalize';
-import { serializedLength } from './policy/edit';
+import { parsedJsonLength, serializedLength } from './policy/edit';
 import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
 import { SEVERITIES } from './policy/types';
@@ -285,13 +285,13 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   }
   for (const rule of PERMISSION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, undefined));
 
-  for (const [label, doc] of [
-    ['fixed trust policy', fixedPolicy],
-    ['fixed target-role trust policy', fixedTargetPolicy],
-  ] as const) {
-    if (doc && serializedLength(doc) > maxLen) {
-      fixRejected = `the ${label} would be ${serializedLength(doc)} characters, over the ${maxLen}-character limit; nothing is written`;
-    }
+  // A document parsed from JSON text (and fixed) holds only JSON values: measured without serialising.
+  const lengthOf = (doc: PolicyDocument, fromText: boolean) => (fromText ? parsedJsonLength(doc) : serializedLength(doc));
+  if (fixedPolicy && lengthOf(fixedPolicy, typeof input === 'string') > maxLen) {
+    fixRejected = `the fixed trust policy would be ${serializedLength(fixedPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
+  }
+  if (fixedTargetPolicy && lengthOf(fixedTargetPolicy, typeof context.targetRole?.trustPolicy === 'string') > maxLen) {
+    fixRejected = `the fixed target-role trust policy would be ${serializedLength(fixedTargetPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
   if (fixRejected) {
     fixedPolicy = null;

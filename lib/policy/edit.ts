@@ -96,3 +96,37 @@ export function setActions(s: JsonStatement, actions: string[]): JsonStatement {
 export function serializedLength(doc: PolicyDocument): number {
   return JSON.stringify(doc).length;
 }
+
+/** Characters JSON.stringify escapes (lone surrogates included): such strings are measured by it. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function stringLength(s: string): number {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s).length : s.length + 2;
+}
+
+/**
+ * serializedLength without building the text, for documents made only of what JSON.parse
+ * returns (and what fixes add to them: strings, lists, objects). Anything else (toJSON, boxed
+ * values, class instances) must go through serializedLength.
+ */
+export function parsedJsonLength(value: unknown): number {
+  if (typeof value === 'string') return stringLength(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value).length : 4;
+  if (typeof value === 'boolean') return value ? 4 : 5;
+  if (value === null || typeof value !== 'object') return 4;
+  if (Array.isArray(value)) {
+    let n = value.length > 0 ? value.length + 1 : 2;
+    for (let i = 0; i < value.length; i++) n += parsedJsonLength(value[i]);
+    return n;
+  }
+  const obj = value as Record<string, unknown>;
+  let n = 1;
+  let members = 0;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    members++;
+    n += stringLength(k) + 1 + parsedJsonLength(v);
+  }
+  return n + (members > 0 ? members : 1);
+}

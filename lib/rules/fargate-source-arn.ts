@@ -33,6 +33,18 @@ function knownPartition(ctx: RuleContext): string | null {
   return ctx.roleArn ? (parseArn(ctx.roleArn)?.partition ?? null) : null;
 }
 
+/** Per evaluation context: targetSourceArns, computed once (the context never changes). */
+const targetsByContext = new WeakMap<RuleContext, readonly string[]>();
+
+function targetsFor(ctx: RuleContext): readonly string[] {
+  let t = targetsByContext.get(ctx);
+  if (t === undefined) {
+    t = targetSourceArns(ctx);
+    targetsByContext.set(ctx, t);
+  }
+  return t;
+}
+
 /**
  * Why a SourceArn value lets more than the role's own account's Fargate profiles through, or null
  * when it is fine. The rule pins the account (literally) and the resource type; the region is not
@@ -100,7 +112,7 @@ export function targetSourceArns(ctx: RuleContext): string[] {
 type Edit =
   | { kind: 'set'; condition: NormalizedCondition; values: string[] }
   | { kind: 'remove'; condition: NormalizedCondition }
-  | { kind: 'add'; values: string[] };
+  | { kind: 'add'; values: readonly string[] };
 
 type Plan = { ok: true; edits: Edit[] } | { ok: false; reason: string };
 
@@ -119,10 +131,24 @@ function dedupe(values: string[]): string[] {
  *   correct values remain (they already pin it) or an ArnLike SourceArn exists (writing there
  *   would overwrite it).
  */
+/**
+ * planFix answers by statement, for one context: check words its message with the plan and fix
+ * applies it, often to the same (unchanged, re-used) statement in the fix loop.
+ */
+const plans = new WeakMap<NormalizedStatement, { ctx: RuleContext; plan: Plan }>();
+
 function planFix(s: NormalizedStatement, ctx: RuleContext): Plan {
+  const hit = plans.get(s);
+  if (hit !== undefined && hit.ctx === ctx) return hit.plan;
+  const plan = planFixUncached(s, ctx);
+  plans.set(s, { ctx, plan });
+  return plan;
+}
+
+function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const account = ctx.roleAccount;
   if (account === null) return { ok: false, reason: "the role's account is unknown: evaluate with the role ARN or pass --account" };
-  const targets = targetSourceArns(ctx);
+  const targets = targetsFor(ctx);
   const pins = sourceArnPins(s);
   if (pins.length === 0) return { ok: true, edits: [{ kind: 'add', values: targets }] };
   const partition = knownPartition(ctx);
@@ -162,9 +188,9 @@ function planFix(s: NormalizedStatement, ctx: RuleContext): Plan {
 function applyPlan(raw: JsonStatement, edits: Edit[]): JsonStatement {
   let next = raw;
   for (const e of edits) {
-    if (e.kind === 'set') next = setCondition(next, e.condition.operator, e.condition.rawKey, e.values);
+    if (e.kind === 'set') next = setCondition(next, e.condition.operator, e.condition.rawKey, e.values.slice());
     else if (e.kind === 'remove') next = removeCondition(next, e.condition.operator, e.condition.rawKey);
-    else next = setCondition(next, 'ArnLike', SOURCE_ARN, e.values);
+    else next = setCondition(next, 'ArnLike', SOURCE_ARN, e.values.slice());
   }
   return next;
 }
@@ -188,7 +214,7 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     what = `has aws:SourceArn values outside the role's own Fargate profiles: ${bad.join('; ')}`;
   }
   const plan = planFix(s, ctx);
-  const target = account === null ? 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*' : targetSourceArns(ctx).join(', ');
+  const target = account === null ? 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*' : targetsFor(ctx).join(', ');
   const todo = plan.ok
     ? pins.length === 0
       ? `The automatic fix adds ArnLike aws:SourceArn = ${target}.`

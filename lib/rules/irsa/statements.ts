@@ -4,7 +4,7 @@
  * names an OIDC provider's claim.
  */
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
-import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
+import { allowsAction, conditionsOn, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 
@@ -33,15 +33,30 @@ function claimPrefix(federated: string): string | null {
   return parseArn(federated) ? null : federated.toLowerCase();
 }
 
+type IrsaFacts = Omit<IrsaStatement, 'statement'> | null;
+
+/** The IRSA facts of a statement, or null when it is not an IRSA statement; kept in its memo. */
+function irsaFacts(s: NormalizedStatement): IrsaFacts {
+  const memo = s.memo;
+  if (memo !== undefined && memo.irsa !== undefined) return memo.irsa as IrsaFacts;
+  let facts: IrsaFacts = null;
+  if (isAllow(s) && s.principal && s.principal.federated.length > 0 && allowsAction(s, WEB_IDENTITY_ACTION)) {
+    const providers = s.principal.federated.map(parseOidcProvider).filter((p): p is OidcProvider => !!p && p.eks);
+    if (providers.length > 0) {
+      facts = { providers, prefixes: new Set(s.principal.federated.map(claimPrefix).filter((p): p is string => p !== null)) };
+    }
+  }
+  // allowsAction created the memo when the statement got that far; otherwise there is nothing to keep.
+  if (s.memo !== undefined) s.memo.irsa = facts;
+  return facts;
+}
+
 /** Allow statements trusting an EKS OIDC provider for sts:AssumeRoleWithWebIdentity. */
 export function irsaStatements(policy: TrustPolicy): IrsaStatement[] {
   const out: IrsaStatement[] = [];
   for (const s of policy.statements) {
-    if (!isAllow(s) || !s.principal || !allowsAction(s, WEB_IDENTITY_ACTION)) continue;
-    const providers = s.principal.federated.map(parseOidcProvider).filter((p): p is OidcProvider => !!p && p.eks);
-    if (providers.length === 0) continue;
-    const prefixes = new Set(s.principal.federated.map(claimPrefix).filter((p): p is string => p !== null));
-    out.push({ statement: s, providers, prefixes });
+    const facts = irsaFacts(s);
+    if (facts !== null) out.push({ statement: s, providers: facts.providers, prefixes: facts.prefixes });
   }
   return out;
 }
@@ -53,8 +68,7 @@ export function claimKey(provider: OidcProvider, claim: 'sub' | 'aud'): string {
 
 /** Conditions on `PROVIDER:claim` (keys are case-insensitive; normalised keys are lower-case). */
 export function claimConditions(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
-  const key = claimKey(provider, claim).toLowerCase();
-  return s.conditions.filter((c) => c.key === key);
+  return conditionsOn(s, claimKey(provider, claim));
 }
 
 /** The conditions that pin `PROVIDER:claim`: StringEquals/StringLike, not IfExists, not negated. */
