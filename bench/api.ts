@@ -14,12 +14,10 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { createLocalStage } from '../scripts/local-stage';
 import { ClientFactory } from '../lib/aws/clients';
-import { journalTableDefinition } from '../lib/aws/journal';
 import { startMotoServer } from '../scripts/moto';
-import { LOCAL_NAMES, startOffline } from '../test/support/offline';
+import { startOffline } from '../test/support/offline';
 
 const ACCOUNT = '123456789012';
 
@@ -114,8 +112,7 @@ export async function runApiBench(opts: ApiBenchOptions = {}): Promise<ApiBenchR
     // The local stage's table and topic (POST /evaluate touches neither; the handler's wiring does
     // not call AWS at start either).
     const setup = new ClientFactory({ endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }).forTarget({ region: 'us-east-1' });
-    await setup.dynamodbClient.send(new CreateTableCommand({ TableName: LOCAL_NAMES.journalTable, ...journalTableDefinition }));
-    await setup.sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.topicName }));
+    await createLocalStage(setup);
     setup.dynamodbClient.destroy();
     setup.sns.destroy();
 

@@ -17,14 +17,13 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { ClientFactory, type AwsClients } from '../lib/aws/clients';
-import { journalTableDefinition } from '../lib/aws/journal';
 import { ensureMoto, startMotoServer, type MotoServer } from './moto';
 import { LOCAL_ACCOUNT, LOCAL_NAMES, LOCAL_REGION, startOffline, type OfflineServer } from './offline';
 
 export { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
+export { createLocalStage } from './local-stage';
+import { createLocalStage } from './local-stage';
 import { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
 
 /** The role the printed remediate / rollback commands use. */
@@ -67,20 +66,6 @@ export function slackPreviewCommand(motoEndpoint: string): string {
 }
 
 /** Create the local stage's tables and topic (serverless.yml params.local) in the emulator. */
-export async function createLocalStage(clients: AwsClients): Promise<void> {
-  await Promise.all([
-    clients.dynamodbClient.send(new CreateTableCommand({ TableName: LOCAL_NAMES.journalTable, ...journalTableDefinition })),
-    clients.dynamodbClient.send(
-      new CreateTableCommand({
-        TableName: LOCAL_NAMES.idempotencyTable,
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    ),
-    clients.sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.topicName })),
-  ]);
-}
 
 export async function seedExampleRoles(clients: AwsClients, roles: ExampleRole[] = EXAMPLE_ROLES): Promise<void> {
   await Promise.all(roles.map((r) => clients.iam.send(new CreateRoleCommand({ RoleName: r.name, AssumeRolePolicyDocument: JSON.stringify(r.policy), Description: r.what }))));

@@ -8,10 +8,8 @@
  * test/support/offline.ts), and the caller is simulated with its authorizer-override header.
  */
 import { CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { journalTableDefinition } from '../../lib/aws/journal';
+import { createLocalStage } from '../../scripts/local-stage';
 import { MAX_BODY_BYTES } from '../../lib/api/router';
 import type { AwsClients } from '../../lib/aws/clients';
 import { clientFactoryFor, useMoto, type SnsMessage } from '../support/moto';
@@ -94,19 +92,8 @@ function expectJsonError(answer: Answer, status: number, code: string) {
 
 beforeAll(async () => {
   clients = clientFactoryFor(moto().endpoint).forTarget({ region: 'us-east-1' });
-  await Promise.all([
-    clients.dynamodbClient.send(new CreateTableCommand({ TableName: LOCAL_NAMES.journalTable, ...journalTableDefinition })),
-    clients.dynamodbClient.send(
-      new CreateTableCommand({
-        TableName: LOCAL_NAMES.idempotencyTable,
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    ),
-    clients.sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.topicName })),
-    ...Object.entries(ROLES).map(([name, policy]) => clients.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(policy) }))),
-  ]);
+  await createLocalStage(clients);
+  await Promise.all(Object.entries(ROLES).map(([name, policy]) => clients.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(policy) }))));
   offline = await startOffline({ awsEndpoint: moto().endpoint });
 }, 60_000);
 

@@ -6,10 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { journalTableDefinition } from '../../lib/aws/journal';
-import { LOCAL_NAMES } from '../support/offline';
+import { createLocalStage } from '../../scripts/local-stage';
 import { clientsFor, MOTO_ACCOUNT, useMoto } from '../support/moto';
 import { runServerless } from './support';
 
@@ -25,11 +22,7 @@ describe('serverless invoke local --stage local', () => {
   it('runs iamEvents against the emulator and fixes the role', async () => {
     // Prepare
     const clients = clientsFor(moto().endpoint);
-    await clients.dynamodbClient.send(new CreateTableCommand({ TableName: LOCAL_NAMES.journalTable, ...journalTableDefinition }));
-    await clients.dynamodbClient.send(
-      new CreateTableCommand({ TableName: LOCAL_NAMES.idempotencyTable, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
-    );
-    await clients.sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.topicName }));
+    await createLocalStage(clients);
     const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': MOTO_ACCOUNT } } }] };
     await clients.iam.send(new CreateRoleCommand({ RoleName: 'invoke-local', AssumeRolePolicyDocument: JSON.stringify(policy) }));
     const event = {
