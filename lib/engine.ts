@@ -215,7 +215,7 @@ function invalidFindings(problems: { statement: number | null; message: string }
 }
 
 function isServiceLinked(ctx: EvaluationContext): boolean {
-  return (ctx.rolePath ?? '').startsWith('/aws-service-role/') || /:role\/aws-service-role\//.test(ctx.roleArn ?? '');
+  return (ctx.rolePath ?? '').startsWith('/aws-service-role/') || String(ctx.roleArn ?? '').includes(':role/aws-service-role/');
 }
 
 /**

@@ -48,7 +48,7 @@ export interface NormalizedStatement {
 
 /**
  * What rules ask of a statement again and again (which services it trusts, which actions it
- * allows, its conditions by key), kept with the statement: a statement is never changed after
+ * allows), kept with the statement: a statement is never changed after
  * parsing (fixes build new documents), so the answers stay true.
  */
 export interface StatementMemo {
@@ -57,8 +57,6 @@ export interface StatementMemo {
   /** Bits of the known actions (query.ts) already answered, and those allowed. */
   actionsKnown: number;
   actionsAllowed: number;
-  /** Conditions by lower-case key, in statement order; built on first use. */
-  byKey: Map<string, NormalizedCondition[]> | null;
   /** Slot for the IRSA helpers (lib/rules/irsa/statements.ts); undefined until first asked. */
   irsa: unknown;
 }

@@ -172,7 +172,7 @@ function memoOf(s: NormalizedStatement): StatementMemo {
   if (m === undefined) {
     let services = 0;
     if (s.principal) for (const p of s.principal.service) services |= SERVICE_PRINCIPAL_BITS.get(p.toLowerCase()) ?? 0;
-    m = { services, actionsKnown: 0, actionsAllowed: 0, byKey: null, irsa: undefined };
+    m = { services, actionsKnown: 0, actionsAllowed: 0, irsa: undefined };
     s.memo = m;
   }
   return m;
@@ -211,27 +211,21 @@ function allowsActionUncached(s: NormalizedStatement, action: string): boolean {
 const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
 const lowerKeys = new Map<string, string>();
 
-/** Conditions on a key (lower-cased comparison), in statement order. Read-only: shared between calls. */
+/** Conditions on a key (lower-cased comparison), in statement order. Read-only: may be shared. */
 export function conditionsOn(s: NormalizedStatement, key: string): NormalizedCondition[] {
-  if (s.conditions.length === 0) return NO_CONDITIONS as NormalizedCondition[];
-  const m = memoOf(s);
-  let index = m.byKey;
-  if (index === null) {
-    index = new Map();
-    for (const c of s.conditions) {
-      const list = index.get(c.key);
-      if (list) list.push(c);
-      else index.set(c.key, [c]);
-    }
-    m.byKey = index;
-  }
+  const conditions = s.conditions;
+  if (conditions.length === 0) return NO_CONDITIONS as NormalizedCondition[];
   let k = lowerKeys.get(key);
   if (k === undefined) {
     k = key.toLowerCase();
     if (lowerKeys.size > 10_000) lowerKeys.clear();
     lowerKeys.set(key, k);
   }
-  return index.get(k) ?? (NO_CONDITIONS as NormalizedCondition[]);
+  let out: NormalizedCondition[] | null = null;
+  for (let i = 0; i < conditions.length; i++) {
+    if (conditions[i].key === k) (out ??= []).push(conditions[i]);
+  }
+  return out ?? (NO_CONDITIONS as NormalizedCondition[]);
 }
 
 /**

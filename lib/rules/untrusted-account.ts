@@ -23,8 +23,10 @@ function where(s: NormalizedStatement): string {
  * federated-user ARNs, and Federated provider ARNs. `*` and unique ids (AROA…) name no account;
  * Federated values such as `cognito-identity.amazonaws.com` are not ARNs and name none either.
  */
+const NONE: readonly AccountPrincipal[] = Object.freeze([]);
+
 function accountPrincipals(s: NormalizedStatement): AccountPrincipal[] {
-  if (!s.principal) return [];
+  if (!s.principal || (s.principal.aws.length === 0 && s.principal.federated.length === 0)) return NONE as AccountPrincipal[];
   const out: AccountPrincipal[] = [];
   for (const value of s.principal.aws) {
     const account = describeAwsPrincipal(value).account;
