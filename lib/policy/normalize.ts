@@ -44,6 +44,11 @@ export interface NormalizedStatement {
   conditions: NormalizedCondition[];
   /** Facts lib/policy/query.ts derives on first use; internal, never part of a rule's answer. */
   memo?: StatementMemo;
+  /**
+   * Rules' memoised answers about this statement (lib/rules/support/per-statement.ts): unlike
+   * `memo` they may depend on the index, so a statement moved to another index starts without.
+   */
+  answers?: unknown[];
 }
 
 /**
@@ -282,6 +287,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
     notActions,
     conditions,
     memo: undefined,
+    answers: undefined,
   };
 }
 
@@ -345,7 +351,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null): Pa
     if (previous && j >= 0) {
       // parseStatement depends only on the statement and its index; a valid one has no problems.
       const known = previous[j];
-      statements.push(known.index === i ? known : { ...known, index: i });
+      statements.push(known.index === i ? known : { ...known, index: i, answers: undefined });
       next = j + 1;
       return;
     }

@@ -46,8 +46,14 @@ export function parseArn(arn: string): Readonly<ParsedArn> | null {
   if (hit !== undefined) return hit;
   let out: ParsedArn | null = null;
   if (arn.startsWith('arn:')) {
-    const parts = arn.split(':');
-    if (parts.length >= 6) out = { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
+    // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (the resource may hold more colons)
+    const p1 = arn.indexOf(':', 4);
+    const p2 = p1 < 0 ? -1 : arn.indexOf(':', p1 + 1);
+    const p3 = p2 < 0 ? -1 : arn.indexOf(':', p2 + 1);
+    const p4 = p3 < 0 ? -1 : arn.indexOf(':', p3 + 1);
+    if (p4 >= 0) {
+      out = { partition: arn.slice(4, p1), service: arn.slice(p1 + 1, p2), region: arn.slice(p2 + 1, p3), account: arn.slice(p3 + 1, p4), resource: arn.slice(p4 + 1) };
+    }
   }
   if (arnCache.size > 10_000) arnCache.clear();
   arnCache.set(arn, out);

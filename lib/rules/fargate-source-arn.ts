@@ -2,6 +2,7 @@ import { removeCondition, setCondition, updateStatement } from '../policy/edit';
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../policy/normalize';
 import { ACCOUNT_ID, conditionsOn, FARGATE_SERVICE, hasWildcard, isAllow, isPinning, parseArn, PARTITIONS, trustsService } from '../policy/query';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
+import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
 const SOURCE_ARN = 'aws:SourceArn';
@@ -33,16 +34,12 @@ function knownPartition(ctx: RuleContext): string | null {
   return ctx.roleArn ? (parseArn(ctx.roleArn)?.partition ?? null) : null;
 }
 
-/** Per evaluation context: targetSourceArns, computed once (the context never changes). */
-const targetsByContext = new WeakMap<RuleContext, readonly string[]>();
+/** targetSourceArns of the context evaluated last (an evaluation asks for it again and again). */
+let lastTargets: { ctx: RuleContext; targets: readonly string[] } | null = null;
 
 function targetsFor(ctx: RuleContext): readonly string[] {
-  let t = targetsByContext.get(ctx);
-  if (t === undefined) {
-    t = targetSourceArns(ctx);
-    targetsByContext.set(ctx, t);
-  }
-  return t;
+  if (lastTargets === null || lastTargets.ctx !== ctx) lastTargets = { ctx, targets: targetSourceArns(ctx) };
+  return lastTargets.targets;
 }
 
 /**
@@ -135,15 +132,7 @@ function dedupe(values: string[]): string[] {
  * planFix answers by statement, for one context: check words its message with the plan and fix
  * applies it, often to the same (unchanged, re-used) statement in the fix loop.
  */
-const plans = new WeakMap<NormalizedStatement, { ctx: RuleContext; plan: Plan }>();
-
-function planFix(s: NormalizedStatement, ctx: RuleContext): Plan {
-  const hit = plans.get(s);
-  if (hit !== undefined && hit.ctx === ctx) return hit.plan;
-  const plan = planFixUncached(s, ctx);
-  plans.set(s, { ctx, plan });
-  return plan;
-}
+const planFix = perStatement(planFixUncached);
 
 function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const account = ctx.roleAccount;
@@ -230,6 +219,8 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
   };
 }
 
+const checkStatementOnce = perStatement(checkStatement);
+
 export const rule: Rule = {
   id: 'fargate-source-arn',
   severity: 'high',
@@ -238,9 +229,12 @@ export const rule: Rule = {
     "A statement trusting eks-fargate-pods.amazonaws.com does not pin aws:SourceArn to Fargate profiles of the role's own account, so another account's Fargate profile could use the role (confused deputy).",
   check(policy, ctx) {
     if (!policy) return [];
-    return fargateStatements(policy)
-      .map((s) => checkStatement(s, ctx))
-      .filter((f): f is RuleFinding => f !== null);
+    const out: RuleFinding[] = [];
+    for (const s of fargateStatements(policy)) {
+      const f = checkStatementOnce(s, ctx);
+      if (f !== null) out.push(f);
+    }
+    return out;
   },
   fix(doc: PolicyDocument, policy, findings, ctx) {
     let next = doc;

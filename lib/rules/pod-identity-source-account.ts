@@ -12,6 +12,7 @@ import {
   STRING_MATCH_OPS,
   trustsService,
 } from '../policy/query';
+import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext } from './types';
 
 const SOURCE_ACCOUNT = 'aws:SourceAccount';
@@ -54,6 +55,8 @@ function hasSourceCondition(s: NormalizedStatement, account: string | null): boo
   );
 }
 
+const hasSourceConditionOnce = perStatement((s, ctx) => hasSourceCondition(s, ctx.roleAccount));
+
 /**
  * The fix writes `StringEquals aws:SourceAccount`, replacing a value already there. That only
  * narrows when the existing values include the role's account (or there are none).
@@ -76,7 +79,7 @@ export const rule: Rule = {
   check(policy, ctx) {
     if (!policy) return [];
     return policy.statements
-      .filter((s) => isAllow(s) && trustsService(s, POD_IDENTITY_SERVICE) && !hasSourceCondition(s, ctx.roleAccount))
+      .filter((s) => isAllow(s) && trustsService(s, POD_IDENTITY_SERVICE) && !hasSourceConditionOnce(s, ctx))
       .map((s) => {
         const blocker = fixBlocker(s, ctx);
         const acct = ctx.roleAccount ?? 'ACCOUNT';

@@ -2,6 +2,7 @@ import { removeStatements, updateStatement } from '../policy/edit';
 import type { NormalizedStatement, TrustPolicy } from '../policy/normalize';
 import { ACCOUNT_ID, describeAwsPrincipal, isAllow, parseArn } from '../policy/query';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
+import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
 /** The principal elements that can name an account. */
@@ -39,10 +40,11 @@ function accountPrincipals(s: NormalizedStatement): AccountPrincipal[] {
   return out;
 }
 
-function untrustedPrincipals(s: NormalizedStatement, ctx: RuleContext): AccountPrincipal[] {
+/** Read-only: memoised per statement and context. */
+const untrustedPrincipals = perStatement((s: NormalizedStatement, ctx: RuleContext): AccountPrincipal[] => {
   if (!isAllow(s)) return [];
   return accountPrincipals(s).filter((p) => !ctx.trustedAccountSet.has(p.account));
-}
+});
 
 /** Would removing `remove` leave the statement's Principal with no value at all? */
 function leavesNoPrincipal(s: NormalizedStatement, remove: AccountPrincipal[]): boolean {

@@ -4,7 +4,7 @@
  * names an OIDC provider's claim.
  */
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
-import { allowsAction, conditionsOn, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
+import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 
@@ -51,6 +51,11 @@ function irsaFacts(s: NormalizedStatement): IrsaFacts {
   return facts;
 }
 
+/** The EKS OIDC providers of an IRSA statement (none for any other statement). */
+export function irsaProviders(s: NormalizedStatement): readonly OidcProvider[] {
+  return irsaFacts(s)?.providers ?? [];
+}
+
 /** Allow statements trusting an EKS OIDC provider for sts:AssumeRoleWithWebIdentity. */
 export function irsaStatements(policy: TrustPolicy): IrsaStatement[] {
   const out: IrsaStatement[] = [];
@@ -67,8 +72,18 @@ export function claimKey(provider: OidcProvider, claim: 'sub' | 'aud'): string {
 }
 
 /** Conditions on `PROVIDER:claim` (keys are case-insensitive; normalised keys are lower-case). */
+/** Lower-case `PROVIDER:sub` / `PROVIDER:aud` keys by (memoised) provider. */
+const claimKeys = new Map<OidcProvider, { sub: string; aud: string }>();
+
 export function claimConditions(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
-  return conditionsOn(s, claimKey(provider, claim));
+  let keys = claimKeys.get(provider);
+  if (keys === undefined) {
+    keys = { sub: claimKey(provider, 'sub').toLowerCase(), aud: claimKey(provider, 'aud').toLowerCase() };
+    if (claimKeys.size > 10_000) claimKeys.clear();
+    claimKeys.set(provider, keys);
+  }
+  const key = keys[claim];
+  return s.conditions.filter((c) => c.key === key);
 }
 
 /** The conditions that pin `PROVIDER:claim`: StringEquals/StringLike, not IfExists, not negated. */

@@ -1,0 +1,27 @@
+/**
+ * Memoise a rule's answer for one statement. The answer may depend on the statement (its content
+ * and index) and the evaluation context only: statements are never changed after parsing, and
+ * the fix loop re-uses the statements a fix left alone (same object, same index; see
+ * parseFixedPolicy), so its re-checks only redo the statements a fix replaced. Answers live on
+ * the statement (`answers`, two slots per memoised function: context, value).
+ */
+import type { NormalizedStatement } from '../../policy/normalize';
+import type { RuleContext } from '../types';
+
+let slots = 0;
+
+export function perStatement<T>(compute: (s: NormalizedStatement, ctx: RuleContext) => T): (s: NormalizedStatement, ctx: RuleContext) => T {
+  const slot = 2 * slots++;
+  return (s, ctx) => {
+    let answers = s.answers;
+    if (answers !== undefined && answers[slot] === ctx) return answers[slot + 1] as T;
+    const value = compute(s, ctx);
+    if (answers === undefined) {
+      answers = [];
+      s.answers = answers;
+    }
+    answers[slot] = ctx;
+    answers[slot + 1] = value;
+    return value;
+  };
+}
