@@ -193,17 +193,17 @@ function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, s
         .map(([id]) => id);
     }
   }
-  const fixedSet = new Set(fixedRuleIds);
   const findings: Finding[] = [];
   for (const rule of rules) {
-    for (const f of byRule.get(rule.id) ?? []) {
-      const fixable = allowFix && f.fixable && !failed.has(rule.id);
+    const fs = byRule.get(rule.id);
+    if (fs === undefined) continue;
+    const fixFailed = failed.has(rule.id);
+    // A fixable finding that the fix did not resolve is reported as not fixable.
+    const resolved = allowFix && !fixFailed && fixedRuleIds.includes(rule.id);
+    for (const f of fs) {
       let message = f.message;
-      if (f.fixable && failed.has(rule.id)) message += ` (the automatic fix failed: ${failed.get(rule.id)})`;
-      const finding = toFinding(rule, { ...f, fixable, message }, subject);
-      // A fixable finding that the fix did not resolve is reported as not fixable.
-      if (finding.fixable && !fixedSet.has(rule.id)) finding.fixable = false;
-      findings.push(finding);
+      if (f.fixable && fixFailed) message += ` (the automatic fix failed: ${failed.get(rule.id)})`;
+      findings.push(toFinding(rule, { statement: f.statement, message, fixable: f.fixable && resolved }, subject));
     }
   }
   return { findings, fixed, fixedRuleIds };

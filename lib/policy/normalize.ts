@@ -140,6 +140,7 @@ const OPERATORS = new Set([
   'bool', 'binaryequals', 'ipaddress', 'notipaddress', 'arnequals', 'arnlike', 'arnnotequals', 'arnnotlike', 'null',
 ]);
 
+const TOP_LEVEL_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 
 /** More statements than any trust policy within IAM's size limit can hold. */
@@ -156,10 +157,14 @@ function stringList(v: unknown): string[] | null {
   return null;
 }
 
+function isScalar(x: unknown): boolean {
+  return typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+}
+
 function conditionValues(v: unknown): string[] | null {
-  const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
-  if (scalar(v)) return [String(v)];
-  if (Array.isArray(v) && v.length > 0 && v.every(scalar)) return v.map((x) => String(x));
+  if (typeof v === 'string') return [v];
+  if (isScalar(v)) return [String(v)];
+  if (Array.isArray(v) && v.length > 0 && v.every(isScalar)) return v.map((x) => String(x));
   return null;
 }
 
@@ -327,7 +332,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null): Pa
     problems.push({ statement: null, message: `Id must be a string, got ${describeValue(doc.Id)}` });
   }
   for (const k of Object.keys(doc)) {
-    if (!['Version', 'Id', 'Statement'].includes(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
+    if (!TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
   }
   const st = doc.Statement;
   let rawStatements: unknown[] = [];
