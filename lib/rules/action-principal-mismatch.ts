@@ -65,6 +65,46 @@ function compatible(action: string, kind: PrincipalKind): boolean {
   return rule ? rule.kinds.includes(kind) : true;
 }
 
+const KIND_BITS: Record<PrincipalKind, number> = { wildcard: 1, aws: 2, service: 4, 'web-identity': 8, saml: 16, unknown: 32 };
+const ASSUME_KIND_BITS: Record<string, number> = Object.fromEntries(
+  Object.entries(ASSUME_ACTIONS).map(([action, a]) => [action, a.kinds.reduce((bits, k) => bits | KIND_BITS[k], 0)]),
+);
+
+/**
+ * Whether the statement has any of the problems check describes, answered without building them:
+ * a judged action no principal kind can call, or a judged principal kind no action suits.
+ */
+function mismatched(s: NormalizedStatement & { actions: string[]; principal: NonNullable<NormalizedStatement['principal']> }): boolean {
+  const p = s.principal;
+  let kinds = 0;
+  if (p.wildcard && p.aws.length === 0) kinds |= KIND_BITS.wildcard;
+  for (const value of p.aws) kinds |= value === '*' ? KIND_BITS.wildcard : KIND_BITS.aws;
+  if (p.service.length > 0) kinds |= KIND_BITS.service;
+  for (const value of p.federated) kinds |= KIND_BITS[classifyFederated(value)];
+  if (p.canonicalUser.length > 0) kinds |= KIND_BITS.unknown;
+  // A judged action is callable when some principal is unknown or "*", or of one of its kinds
+  // (compatible()); a wildcard or unjudged action suits every principal.
+  const anyKind = (kinds & (KIND_BITS.unknown | KIND_BITS.wildcard)) !== 0;
+  let suited = 0; // principal kinds some action suits
+  for (const action of s.actions) {
+    if (hasWildcard(action)) {
+      suited = ~0;
+      continue;
+    }
+    if (!Object.hasOwn(ASSUME_KIND_BITS, action)) {
+      // An inherited name (constructor, __proto__): leave it to check, whatever it makes of it.
+      if (ASSUME_ACTIONS[action] !== undefined) return true;
+      suited = ~0;
+      continue;
+    }
+    const allowed = ASSUME_KIND_BITS[action];
+    if (!anyKind && (kinds & allowed) === 0) return true;
+    suited |= allowed;
+  }
+  const judged = kinds & (KIND_BITS.aws | KIND_BITS.service | KIND_BITS['web-identity'] | KIND_BITS.saml);
+  return (judged & ~suited) !== 0;
+}
+
 export const rule: Rule = {
   id: 'action-principal-mismatch',
   severity: 'medium',
@@ -77,6 +117,7 @@ export const rule: Rule = {
     for (const s of policy.statements) {
       // NotAction and NotPrincipal statements belong to wildcard-action and not-principal.
       if (!isAllow(s) || !s.actions || !s.principal) continue;
+      if (!mismatched(s as Parameters<typeof mismatched>[0])) continue;
       const actions = s.actions;
       const principals = classifyPrincipals(s);
       const problems: string[] = [];
