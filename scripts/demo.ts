@@ -13,12 +13,9 @@ import { ClientFactory } from '../lib/aws/clients';
 import { journalTableDefinition } from '../lib/aws/journal';
 import { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
 import { startMotoForDemo } from './moto';
+import { bold, dim, color as c } from './tty';
 
 const ACCOUNT = '123456789012'; // moto's account
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
-const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const bold = (s: string) => c('1', s);
-const dim = (s: string) => c('2', s);
 
 const examples: ExampleRole[] = [
   ...EXAMPLE_ROLES,

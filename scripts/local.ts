@@ -25,6 +25,7 @@ export { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
 export { createLocalStage } from './local-stage';
 import { createLocalStage } from './local-stage';
 import { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
+import { bold, dim } from './tty';
 
 /** The role the printed remediate / rollback commands use. */
 export const DEMO_ROLE = 'example-pod-identity';
@@ -140,10 +141,6 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalPlaygrou
 
 // ------------------------------------------------------------------ command line
 
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
-const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const bold = (s: string) => c('1', s);
-const dim = (s: string) => c('2', s);
 
 const USAGE = `usage: npm run local [-- --port PORT] [--logs] [--once] [--no-install]
   --port PORT   serve the API on this loopback port (default: a free one)

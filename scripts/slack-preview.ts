@@ -15,6 +15,7 @@ import type { SlackBlock, SlackMessage, TextObject } from '../lib/slack/blocks';
 import { parseNotification, type ParsedNotification } from '../lib/slack/messages';
 import { messageFor, type SnsRecordLike } from '../lib/slack/notifier';
 import { parseSnsMessages, type SnsMessage } from './moto';
+import { bold, dim } from './tty';
 
 export const DEFAULT_LAST = 5;
 
@@ -144,10 +145,6 @@ export function parseArgs(argv: string[]): Args | { error: string } | 'help' {
   return { endpoint, last, topicArn, json };
 }
 
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
-const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const bold = (s: string) => c('1', s);
-const dim = (s: string) => c('2', s);
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
