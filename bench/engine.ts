@@ -4,6 +4,9 @@
  * (b) evaluate()'d as text (which includes its own parse), each with its context, in one process
  * on one core. One warm-up pass each, then REPEATS timed passes; the median is reported.
  * Targets: >= 50,000 policies/s for evaluate, and evaluate <= 5x JSON.parse.
+ * A second figure (reported separately, not the target's corpus) times the same roles after their
+ * fixes: the generated corpus is deliberately hostile (79% of its policies need a fix), while in
+ * an account the guard already watches most roles are compliant.
  *
  * Run: node scripts/run-ts.js bench/engine.ts [--policies N] [--repeats N] [--seed N]
  * (add --expose-gc before scripts/run-ts.js for steadier heap figures).
@@ -54,6 +57,18 @@ export interface EngineBenchResult {
   findingsPerPolicy: number;
   withFix: number;
   invalid: number;
+  /**
+   * Second, clearly separate figure: the same roles after the guard's fixes (each policy replaced
+   * by its fixed document when it had one), as in an account the guard already watches, where
+   * most roles are compliant. The corpus above is left as it is.
+   */
+  remediated: {
+    withFix: number;
+    parseMedianMs: number;
+    evaluateMedianMs: number;
+    evaluatePerSecond: number;
+    ratio: number;
+  };
   /** Accumulated from every timed call so the JIT cannot drop the work. */
   checksum: number;
 }
@@ -143,6 +158,16 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineBenchRes
     }
   }
 
+  // The remediated corpus: every fix applied (the steady state of a watched account).
+  const remediated: Corpus = { texts: [], contexts: corpus.contexts };
+  for (let i = 0; i < corpus.texts.length; i++) {
+    const fixed = evaluate(corpus.texts[i], corpus.contexts[i]).fixedPolicy;
+    remediated.texts.push(fixed ? JSON.stringify(fixed) : corpus.texts[i]);
+  }
+  let remediatedWithFix = 0;
+  for (let i = 0; i < remediated.texts.length; i++) if (evaluate(remediated.texts[i], remediated.contexts[i]).fixedPolicy) remediatedWithFix++;
+  timeParse(remediated.texts);
+
   const heapBeforeMB = heapMB();
   const parse: Timing[] = [];
   const evaluation: Timing[] = [];
@@ -153,6 +178,12 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineBenchRes
     cleanMs.push(timeEvaluate(clean).wallMs);
   }
   const heapAfterMB = heapMB();
+  const remediatedParseMs: number[] = [];
+  const remediatedEvaluateMs: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    remediatedParseMs.push(timeParse(remediated.texts).wallMs);
+    remediatedEvaluateMs.push(timeEvaluate(remediated).wallMs);
+  }
 
   const parseMs = parse.map((t) => t.wallMs);
   const evaluateMs = evaluation.map((t) => t.wallMs);
@@ -183,6 +214,13 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineBenchRes
     findingsPerPolicy: findings / policies,
     withFix,
     invalid,
+    remediated: {
+      withFix: remediatedWithFix,
+      parseMedianMs: median(remediatedParseMs),
+      evaluateMedianMs: median(remediatedEvaluateMs),
+      evaluatePerSecond: policies / (median(remediatedEvaluateMs) / 1000),
+      ratio: median(remediatedEvaluateMs) / median(remediatedParseMs),
+    },
     checksum: sink,
   };
   if (print) printEngineBench(result);
@@ -201,6 +239,8 @@ export function printEngineBench(r: EngineBenchResult): void {
     `  of which the ${r.cleanPolicies} policies with nothing to fix: ${Math.round(r.cleanPerSecond)} policies/s`,
     `  throughput ${rate} policies/s, target >= ${TARGET_POLICIES_PER_SECOND}: ${rateOk ? 'met' : 'NOT MET'}`,
     `  evaluate / JSON.parse = ${r.ratio.toFixed(1)}x wall, ${r.cpuRatio.toFixed(1)}x CPU, target <= ${TARGET_PARSE_RATIO}x: ${ratioOk ? 'met' : 'NOT MET'}`,
+    `  second figure, not the target's corpus: the same ${r.policies} roles after their fixes (each policy replaced by its fixed document; ${r.remediated.withFix} still with a fix), as in an account the guard already watches where most roles are compliant:`,
+    `    evaluate ${Math.round(r.remediated.evaluatePerSecond)} policies/s (wall ${r.remediated.evaluateMedianMs.toFixed(1)} ms), ${r.remediated.ratio.toFixed(1)}x JSON.parse of that corpus (${r.remediated.parseMedianMs.toFixed(1)} ms)`,
     `  heapUsed ${r.heapBeforeMB.toFixed(1)} MB before the timed runs, ${r.heapAfterMB.toFixed(1)} MB after${(globalThis as { gc?: unknown }).gc ? ' (after gc)' : ' (no --expose-gc: includes garbage)'}`,
   ];
   console.log(lines.join('\n'));
