@@ -38,12 +38,8 @@ export interface ParsedArn {
   resource: string;
 }
 
-const arnCache = new Map<string, Readonly<ParsedArn> | null>();
-
-/** Parse an ARN. Memoised (rules ask about the same few ARNs again and again): treat the result as read-only. */
+/** Parse an ARN. Cheaper than a cache lookup: not memoised (treat the result as read-only all the same). */
 export function parseArn(arn: string): Readonly<ParsedArn> | null {
-  const hit = arnCache.get(arn);
-  if (hit !== undefined) return hit;
   let out: ParsedArn | null = null;
   if (arn.startsWith('arn:')) {
     // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (the resource may hold more colons)
@@ -55,8 +51,6 @@ export function parseArn(arn: string): Readonly<ParsedArn> | null {
       out = { partition: arn.slice(4, p1), service: arn.slice(p1 + 1, p2), region: arn.slice(p2 + 1, p3), account: arn.slice(p3 + 1, p4), resource: arn.slice(p4 + 1) };
     }
   }
-  if (arnCache.size > 10_000) arnCache.clear();
-  arnCache.set(arn, out);
   return out;
 }
 
