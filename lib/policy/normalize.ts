@@ -200,6 +200,35 @@ function parsePrincipal(v: unknown, where: string, problems: string[]): Normaliz
   return p;
 }
 
+interface ParsedOperator {
+  op: string;
+  ifExists: boolean;
+  setOp: NormalizedCondition['setOp'];
+}
+
+/** Operators as spelled, parsed (a policy uses a handful of spellings again and again). */
+const operatorCache = new Map<string, Readonly<ParsedOperator> | null>();
+
+/** `ForAnyValue:StringLikeIfExists` -> {op: 'stringlike', ifExists: true, setOp: 'foranyvalue'}; null when unknown. */
+function parseOperator(operator: string): Readonly<ParsedOperator> | null {
+  const hit = operatorCache.get(operator);
+  if (hit !== undefined) return hit;
+  let rest = operator;
+  let setOp: NormalizedCondition['setOp'] = null;
+  const m = SET_PREFIX.exec(rest);
+  if (m) {
+    setOp = m[1].toLowerCase() as NormalizedCondition['setOp'];
+    rest = rest.slice(m[0].length);
+  }
+  let lower = rest.toLowerCase();
+  const ifExists = lower.endsWith('ifexists') && lower !== 'ifexists';
+  if (ifExists) lower = lower.slice(0, -'ifexists'.length);
+  const parsed = !OPERATORS.has(lower) || (ifExists && lower === 'null') ? null : { op: lower, ifExists, setOp };
+  if (operatorCache.size > 1_000) operatorCache.clear();
+  operatorCache.set(operator, parsed);
+  return parsed;
+}
+
 function parseConditions(v: unknown, where: string, problems: string[]): NormalizedCondition[] {
   const out: NormalizedCondition[] = [];
   if (v === undefined) return out;
@@ -213,20 +242,12 @@ function parseConditions(v: unknown, where: string, problems: string[]): Normali
       problems.push(`${where}.${operator} must be an object of condition keys`);
       continue;
     }
-    let rest = operator;
-    let setOp: NormalizedCondition['setOp'] = null;
-    const m = SET_PREFIX.exec(rest);
-    if (m) {
-      setOp = m[1].toLowerCase() as NormalizedCondition['setOp'];
-      rest = rest.slice(m[0].length);
-    }
-    let lower = rest.toLowerCase();
-    const ifExists = lower.endsWith('ifexists') && lower !== 'ifexists';
-    if (ifExists) lower = lower.slice(0, -'ifexists'.length);
-    if (!OPERATORS.has(lower) || (ifExists && lower === 'null')) {
+    const parsed = parseOperator(operator);
+    if (parsed === null) {
       problems.push(`${where} has an unknown condition operator ${describeValue(operator)}`);
       continue;
     }
+    const { op: lower, ifExists, setOp } = parsed;
     for (const rawKey of Object.keys(block)) {
       const values = conditionValues(block[rawKey]);
       if (!values) {
