@@ -168,8 +168,12 @@ function conditionValues(v: unknown): string[] | null {
   return null;
 }
 
+/** Shared by every principal without values of a kind (read-only, like the rest of the parse). */
+const NO_PRINCIPALS: readonly string[] = Object.freeze([]);
+
 function parsePrincipal(v: unknown, where: string, problems: string[]): NormalizedPrincipal | null {
-  const p: NormalizedPrincipal = { wildcard: false, aws: [], service: [], federated: [], canonicalUser: [] };
+  const none = NO_PRINCIPALS as string[];
+  const p: NormalizedPrincipal = { wildcard: false, aws: none, service: none, federated: none, canonicalUser: none };
   if (v === '*') {
     p.wildcard = true;
     return p;
@@ -194,7 +198,9 @@ function parsePrincipal(v: unknown, where: string, problems: string[]): Normaliz
       problems.push(`${where}.${k} must be a non-empty string or list of strings`);
       continue;
     }
-    p[field].push(...values);
+    const list = p[field];
+    if (list === NO_PRINCIPALS) p[field] = [...values];
+    else list.push(...values);
     if (field === 'aws' && values.includes('*')) p.wildcard = true;
   }
   return p;
