@@ -83,12 +83,13 @@ export type ParseResult =
   | { ok: true; policy: TrustPolicy }
   | { ok: false; problems: PolicyProblem[]; raw: PolicyDocument | null };
 
-const PRINCIPAL_KEYS: Record<string, keyof Omit<NormalizedPrincipal, 'wildcard'>> = {
+// No prototype: a key such as "constructor" or "__proto__" must not find an inherited value.
+const PRINCIPAL_KEYS: Record<string, keyof Omit<NormalizedPrincipal, 'wildcard'>> = Object.assign(Object.create(null), {
   AWS: 'aws',
   Service: 'service',
   Federated: 'federated',
   CanonicalUser: 'canonicalUser',
-};
+});
 
 const SET_PREFIX = /^(foranyvalue|forallvalues):/i;
 

@@ -16,7 +16,8 @@ interface ClassifiedPrincipal {
  * assume call and may be granted in a statement of their own, and an action we cannot classify
  * is never called a mismatch.
  */
-const ASSUME_ACTIONS: Record<string, { name: string; kinds: PrincipalKind[]; needs: string }> = {
+// No prototype: an action such as "constructor" must not find an inherited value.
+const ASSUME_ACTIONS: Record<string, { name: string; kinds: PrincipalKind[]; needs: string }> = Object.assign(Object.create(null), {
   'sts:assumerole': { name: 'sts:AssumeRole', kinds: ['wildcard', 'aws', 'service'], needs: 'an AWS or Service principal' },
   'sts:assumerolewithwebidentity': {
     name: 'sts:AssumeRoleWithWebIdentity',
@@ -24,7 +25,7 @@ const ASSUME_ACTIONS: Record<string, { name: string; kinds: PrincipalKind[]; nee
     needs: 'a Federated OIDC or web identity provider',
   },
   'sts:assumerolewithsaml': { name: 'sts:AssumeRoleWithSAML', kinds: ['wildcard', 'saml'], needs: 'a Federated SAML provider' },
-};
+});
 
 const KIND_USES: Record<Exclude<PrincipalKind, 'wildcard' | 'unknown'>, string> = {
   aws: 'an AWS principal assumes a role with sts:AssumeRole',

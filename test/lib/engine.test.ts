@@ -87,3 +87,16 @@ describe('parser strictness (what IAM rejects is policy-invalid, with a short me
     expect(m2.length).toBeLessThan(120);
   });
 });
+
+describe('names that exist on Object.prototype', () => {
+  it('are unknown principal keys and ordinary actions, not crashes', () => {
+    const base = { Effect: 'Allow', Action: 'sts:AssumeRole' };
+    for (const key of ['constructor', '__proto__', 'toString']) {
+      const principal = JSON.parse(`{"${key}": "x"}`);
+      const r = evaluate({ Version: '2012-10-17', Statement: [{ ...base, Principal: principal }] });
+      expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([['policy-invalid', `Statement[0].Principal has an unknown key "${key}" (expected AWS, Service, Federated or CanonicalUser)`]]);
+    }
+    const r = evaluate({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: ['sts:AssumeRole', 'constructor'] }] }, { roleArn: 'arn:aws:iam::111122223333:role/x' });
+    expect(r.findings.filter((f) => /could not evaluate/.test(f.message))).toEqual([]);
+  });
+});
