@@ -74,7 +74,6 @@ async function main(): Promise<void> {
       AWS_SECRET_ACCESS_KEY: 'demo',
       AWS_REGION: 'us-east-1',
       JOURNAL_TABLE: 'eks-trust-guard-demo-journal',
-      IDEMPOTENCY_TABLE: 'eks-trust-guard-demo-idempotency',
       SELF_ROLE_PREFIX: 'eks-trust-guard-demo-',
       REMEDIATION_MODE: process.env.REMEDIATION_MODE || 'fix',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || 'ERROR',
@@ -83,9 +82,6 @@ async function main(): Promise<void> {
     const factory = new ClientFactory({ endpoint: moto.endpoint, credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } });
     const clients = factory.forTarget({ region: 'us-east-1' });
     await clients.dynamodbClient.send(new CreateTableCommand({ TableName: 'eks-trust-guard-demo-journal', ...journalTableDefinition }));
-    await clients.dynamodbClient.send(
-      new CreateTableCommand({ TableName: 'eks-trust-guard-demo-idempotency', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
-    );
     process.env.NOTIFY_TOPIC_ARN = (await clients.sns.send(new CreateTopicCommand({ Name: 'eks-trust-guard-demo-findings' }))).TopicArn;
 
     // Loaded after the environment is set: the handlers read their configuration on first use.

@@ -75,6 +75,23 @@ export class ConflictError extends AwsAdapterError {
   }
 }
 
+/**
+ * The journal refused a fix: the role was fixed FLAP_LIMIT times within the flap window (its
+ * counter's condition failed). Not retryable: the remediator pauses fixing of the role.
+ */
+export class FlappingError extends ConflictError {
+  constructor(action: string, message: string, opts: AwsAdapterErrorOptions = {}) {
+    super(action, message, false, opts);
+  }
+}
+
+/** The journal refused a fix: this event (CloudTrail eventID) already caused one. A duplicate delivery. */
+export class DuplicateEventError extends ConflictError {
+  constructor(action: string, message: string, opts: AwsAdapterErrorOptions = {}) {
+    super(action, message, false, opts);
+  }
+}
+
 /** A request AWS considers invalid (validation error, bad parameter) other than a bad policy. */
 export class InvalidRequestError extends AwsAdapterError {
   constructor(action: string, message: string, opts: AwsAdapterErrorOptions = {}) {

@@ -47,6 +47,13 @@ export interface JournalEntry {
 
 export interface ChangeJournal {
   record(entry: JournalEntry): Promise<void>;
+  /**
+   * Journal a fix in one conditional write that also guards it. Throws FlappingError (lib/aws/errors)
+   * when the role already has `limit` fixes changed at or after `sinceIso`, DuplicateEventError when
+   * `entry.eventId` already caused a fix of the role, ConflictError when the entry exists; then
+   * nothing is written.
+   */
+  recordFix(entry: JournalEntry, opts: { sinceIso: string; limit: number }): Promise<void>;
   changesSince(roleArn: string, sinceIso: string): Promise<JournalEntry[]>;
   lastChange(roleArn: string): Promise<JournalEntry | null>;
 }

@@ -3,6 +3,7 @@
  * current state, evaluate it with the engine, then fix / tag / report per mode, journaling every
  * change before it is made, and say what happened once.
  */
+import { DuplicateEventError, FlappingError } from '../aws/errors';
 import { evaluate } from '../engine';
 import { parseArn } from '../policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PodIdentityAssociation, PolicyDocument, RuleId, RoleFacts } from '../policy/types';
@@ -25,6 +26,12 @@ export interface RemediationReport {
   changed: boolean;
   notified: boolean;
   reason?: string;
+  /**
+   * True when the event already caused a fix of this role (a second delivery of it): nothing was
+   * changed, tagged or announced now. `outcome` is the event's outcome, 'fixed' (by the first
+   * delivery), as an idempotency store would replay it; `changed` is false; `reason` names the event.
+   */
+  duplicate?: boolean;
   originalPolicy?: PolicyDocument | null;
   newPolicy?: PolicyDocument | null;
   /** Rule ids of the role's findings still open after this run. */
@@ -200,25 +207,27 @@ export class Remediator {
     return { facts: { exists: true, readable: true, trustPolicy: state.trustPolicyText }, state };
   }
 
-  private async recentFixes(roleArn: string): Promise<number> {
-    const since = new Date(this.now().getTime() - FLAP_WINDOW_HOURS * 3600_000).toISOString();
-    const changes = await this.deps.journal.changesSince(roleArn, since);
-    return changes.filter((c) => c.kind === 'fix').length;
-  }
-
-  /** Journal, then write. Returns false when the role is flapping (nothing written). */
+  /**
+   * Journal, then write. The journal write is conditional: it throws FlappingError when the role
+   * had FLAP_LIMIT fixes within FLAP_WINDOW_HOURS and DuplicateEventError when this event already
+   * caused a fix of the role; then nothing is written.
+   */
   private async writeFix(role: RoleState, fixed: PolicyDocument, ruleIds: RuleId[], trigger: Trigger): Promise<void> {
-    await this.deps.journal.record({
-      roleArn: role.arn,
-      changedAt: this.now().toISOString(),
-      eventId: trigger.eventId ?? `${trigger.source}-${this.now().getTime()}`,
-      kind: 'fix',
-      originalPolicy: role.trustPolicyText,
-      newPolicy: JSON.stringify(fixed),
-      ruleIds,
-      actor: trigger.actor,
-      account: this.deps.account,
-    });
+    const now = this.now();
+    await this.deps.journal.recordFix(
+      {
+        roleArn: role.arn,
+        changedAt: now.toISOString(),
+        eventId: trigger.eventId ?? `${trigger.source}-${now.getTime()}`,
+        kind: 'fix',
+        originalPolicy: role.trustPolicyText,
+        newPolicy: JSON.stringify(fixed),
+        ruleIds,
+        actor: trigger.actor,
+        account: this.deps.account,
+      },
+      { sinceIso: new Date(now.getTime() - FLAP_WINDOW_HOURS * 3600_000).toISOString(), limit: FLAP_LIMIT },
+    );
     await this.deps.roles.updateTrustPolicy(role.name, fixed);
   }
 
@@ -251,16 +260,7 @@ export class Remediator {
     } else {
       outcome = 'tagged';
       if (mode === 'fix' && (result.fixedPolicy || result.fixedTargetPolicy)) {
-        const flaps = await this.recentFixes(role.arn);
-        if (flaps >= FLAP_LIMIT) {
-          const stack = role.tags[CFN_STACK_TAG];
-          reason =
-            `fixed ${flaps} times in ${FLAP_WINDOW_HOURS} h and changed back each time: automatic fixing is paused for this role; ` +
-            (stack ? `fix the trust policy in CloudFormation stack ${stack}` : 'fix the trust policy at its source (infrastructure as code)') +
-            ` and remove the ${PAUSED_TAG} tag`;
-          tagExtra[PAUSED_TAG] = 'flapping';
-          announce = role.tags[PAUSED_TAG] !== 'flapping';
-        } else if (role.tags[PAUSED_TAG] === 'flapping') {
+        if (role.tags[PAUSED_TAG] === 'flapping') {
           reason = `automatic fixing is paused (tag ${PAUSED_TAG}); fix the source, then remove the tag`;
         } else {
           try {
@@ -272,18 +272,36 @@ export class Remediator {
               await this.writeFix(extra.target, result.fixedTargetPolicy, result.fixedTargetRuleIds ?? [], trigger);
               if (!newPolicy) newPolicy = result.fixedTargetPolicy;
             }
-            changed = newPolicy !== null;
-            if (changed) {
-              outcome = 'fixed';
-              fixedRuleIds = [...(result.fixedPolicy && roleExists ? result.fixedRuleIds : []), ...(result.fixedTargetPolicy && extra.target ? result.fixedTargetRuleIds ?? [] : [])];
-            }
           } catch (e) {
             const err = e as Error & { retryable?: boolean };
-            // Throttling and transient errors are thrown so EventBridge retries (then the DLQ).
-            if (err.retryable) throw e;
-            outcome = 'failed';
-            reason = `the fix could not be written: ${err.message}`;
-            this.deps.log.error('fix rejected by IAM', { roleArn: role.arn, error: err.message });
+            if (e instanceof DuplicateEventError && newPolicy === null) {
+              // At-least-once delivery: this event was handled already. Change, tag and announce nothing.
+              reason = `duplicate delivery of event ${trigger.eventId ?? ''}: it already caused a fix of this role`;
+              this.deps.log.info('duplicate event ignored', { roleArn: role.arn, eventId: trigger.eventId, reason });
+              return { roleName: role.name, roleArn: role.arn, outcome: 'fixed', findings, changed: false, notified: false, reason, duplicate: true, originalPolicy: result.originalPolicy, newPolicy: null };
+            }
+            if (e instanceof FlappingError) {
+              const stack = role.tags[CFN_STACK_TAG];
+              reason =
+                `fixed ${FLAP_LIMIT} times in ${FLAP_WINDOW_HOURS} h and changed back each time: automatic fixing is paused for this role; ` +
+                (stack ? `fix the trust policy in CloudFormation stack ${stack}` : 'fix the trust policy at its source (infrastructure as code)') +
+                ` and remove the ${PAUSED_TAG} tag`;
+              tagExtra[PAUSED_TAG] = 'flapping';
+              announce = true;
+            } else if (e instanceof DuplicateEventError) {
+              this.deps.log.info('target role already fixed for this event', { roleArn: role.arn, eventId: trigger.eventId });
+            } else {
+              // Throttling and transient errors are thrown so EventBridge retries (then the DLQ).
+              if (err.retryable) throw e;
+              outcome = 'failed';
+              reason = `the fix could not be written: ${err.message}`;
+              this.deps.log.error('fix rejected by IAM', { roleArn: role.arn, error: err.message });
+            }
+          }
+          changed = newPolicy !== null && outcome !== 'failed';
+          if (changed) {
+            outcome = 'fixed';
+            fixedRuleIds = [...(result.fixedPolicy && roleExists ? result.fixedRuleIds : []), ...(result.fixedTargetPolicy && extra.target ? result.fixedTargetRuleIds ?? [] : [])];
           }
         }
       } else if (result.fixRejected) {

@@ -22,7 +22,7 @@ import type { AwsClients } from '../../lib/aws/clients';
 
 const moto = useMoto();
 const FIXTURES = join(__dirname, '../../../shared/fixtures/cloudtrail');
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'JOURNAL_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFY_TOPIC_ARN', 'SELF_ROLE_PREFIX', 'REMEDIATION_MODE', 'TRUSTED_ACCOUNTS', 'POWERTOOLS_LOG_LEVEL', 'EKS_REGIONS'];
+const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'JOURNAL_TABLE', 'NOTIFY_TOPIC_ARN', 'SELF_ROLE_PREFIX', 'REMEDIATION_MODE', 'TRUSTED_ACCOUNTS', 'POWERTOOLS_LOG_LEVEL', 'EKS_REGIONS'];
 const env = withEnv(ENV_KEYS);
 let clients: AwsClients;
 let topicArn: string;
@@ -85,8 +85,15 @@ async function readRole(name: string) {
   };
 }
 
+/** The role's journal entries (sort keys are ISO times), without its flap counter and event markers. */
 async function journalFor(roleName: string) {
-  const out = await clients.dynamodb.send(new QueryCommand({ TableName: 'journal', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `arn:aws:iam::${MOTO_ACCOUNT}:role/${roleName}` } }));
+  const out = await clients.dynamodb.send(
+    new QueryCommand({
+      TableName: 'journal',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :min AND :max',
+      ExpressionAttributeValues: { ':pk': `arn:aws:iam::${MOTO_ACCOUNT}:role/${roleName}`, ':min': '0', ':max': '9~' },
+    }),
+  );
   return out.Items ?? [];
 }
 
@@ -98,9 +105,6 @@ beforeAll(async () => {
   env.save();
   clients = clientsFor(moto().endpoint);
   await clients.dynamodbClient.send(new CreateTableCommand({ TableName: 'journal', ...journalTableDefinition }));
-  await clients.dynamodbClient.send(
-    new CreateTableCommand({ TableName: 'idempotency', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
-  );
   topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: 'eks-trust-guard-findings' }))).TopicArn!;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto().endpoint,
@@ -108,7 +112,6 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'us-east-1',
     JOURNAL_TABLE: 'journal',
-    IDEMPOTENCY_TABLE: 'idempotency',
     NOTIFY_TOPIC_ARN: topicArn,
     SELF_ROLE_PREFIX: 'eks-trust-guard-test-',
     REMEDIATION_MODE: 'fix',

@@ -46,7 +46,6 @@ beforeAll(() => {
     saved[k] = process.env[k];
     process.env[k] = v;
   }
-  delete process.env.IDEMPOTENCY_TABLE;
   delete process.env.AWS_ENDPOINT_URL;
   // Loaded after the environment is set: the logger and configuration read it once. (Not in an
   // isolated module registry: the SDK mocks patch this registry's client classes.)

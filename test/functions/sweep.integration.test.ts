@@ -30,7 +30,7 @@ import { clientsFor, MOTO_ACCOUNT, useMoto, type SnsMessage } from '../support/m
 import { lambdaContext, withEnv } from '../support/lambda';
 
 const moto = useMoto();
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'JOURNAL_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFY_TOPIC_ARN', 'SELF_ROLE_PREFIX', 'REMEDIATION_MODE', 'TRUSTED_ACCOUNTS', 'POWERTOOLS_LOG_LEVEL', 'EKS_REGIONS', 'AWS_LAMBDA_FUNCTION_NAME'];
+const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'JOURNAL_TABLE', 'NOTIFY_TOPIC_ARN', 'SELF_ROLE_PREFIX', 'REMEDIATION_MODE', 'TRUSTED_ACCOUNTS', 'POWERTOOLS_LOG_LEVEL', 'EKS_REGIONS', 'AWS_LAMBDA_FUNCTION_NAME'];
 const env = withEnv(ENV_KEYS);
 let clients: AwsClients;
 
@@ -110,8 +110,9 @@ async function readRole(name: string) {
   return { policy: JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!)), tags: Object.fromEntries((Role!.Tags ?? []).map((t) => [t.Key!, t.Value!])) };
 }
 
+/** Journal entries only (sort keys are ISO times), not the flap counters and event markers. */
 async function journal() {
-  return (await clients.dynamodb.send(new ScanCommand({ TableName: 'journal' }))).Items ?? [];
+  return ((await clients.dynamodb.send(new ScanCommand({ TableName: 'journal' }))).Items ?? []).filter((i) => /^\d/.test(String(i.sk)));
 }
 
 const schemaOf = (m: SnsMessage) => JSON.parse(m.message).schema as string;
@@ -150,7 +151,6 @@ beforeAll(async () => {
     EKS_REGIONS: 'us-east-1',
   });
   delete process.env.TRUSTED_ACCOUNTS;
-  delete process.env.IDEMPOTENCY_TABLE;
   delete process.env.AWS_LAMBDA_FUNCTION_NAME;
 });
 

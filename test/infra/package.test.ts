@@ -81,7 +81,6 @@ const SLACK_NOTIFIER: FunctionUnderTest = {
   condition: 'HasSlack',
 };
 /** The EventBridge-triggered event handlers. */
-const EVENT_FUNCTIONS = [IAM_EVENTS, POD_IDENTITY_EVENTS];
 /** Everything that evaluates and remediates roles (reads, fixes, tags, journals, notifies). */
 const REMEDIATING = [IAM_EVENTS, POD_IDENTITY_EVENTS, SWEEP, API];
 const FUNCTIONS = [...REMEDIATING, SLACK_NOTIFIER];
@@ -235,7 +234,6 @@ describe('functions', () => {
       EVENT_BUS_NAME: '',
       JOURNAL_TABLE: ref('JournalTable'),
       TRUST_POLICY_MAX_LENGTH: '2048',
-      IDEMPOTENCY_TABLE: ref('IdempotencyTable'),
       EKS_REGIONS: 'us-east-1',
       ROLLBACK_EXEMPT_HOURS: '24',
       SELF_ROLE_PREFIX: OWN_ROLE_PREFIX,
@@ -259,7 +257,7 @@ describe('functions', () => {
 
   it('gives the local stage plain values, so invoke local needs no deployed stack, and sweeps in-process', () => {
     // Prepare
-    const required = ['NOTIFY_TOPIC_ARN', 'JOURNAL_TABLE', 'IDEMPOTENCY_TABLE', 'EKS_REGIONS', 'REMEDIATION_MODE'];
+    const required = ['NOTIFY_TOPIC_ARN', 'JOURNAL_TABLE', 'EKS_REGIONS', 'REMEDIATION_MODE'];
 
     // Act
     const nonStrings = Object.entries(localEnvironment).filter(([, v]) => typeof v !== 'string');
@@ -729,7 +727,7 @@ describe('notification topic', () => {
 });
 
 describe('tables', () => {
-  it('keeps the journal (pk/sk, on demand, point-in-time recovery, encrypted, retained)', () => {
+  it('keeps the journal (pk/sk, on demand, point-in-time recovery, encrypted, retained; event markers expire by TTL expiresAt)', () => {
     // Act
     const table = resource(template, 'JournalTable');
 
@@ -748,21 +746,16 @@ describe('tables', () => {
       ]),
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
 
-  it('keeps idempotency records keyed by id and expired through the TTL attribute expiration', () => {
+  it('has no idempotency table: the journal\'s conditional write deduplicates events', () => {
     // Act
-    const table = resource(template, 'IdempotencyTable');
+    const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([id]) => id);
 
     // Assess
-    expect(table.Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
-      SSESpecification: { SSEEnabled: true },
-    });
+    expect(tables).toEqual(['JournalTable']);
   });
 });
 
@@ -790,7 +783,6 @@ describe('execution roles', () => {
   it.each(REMEDIATING)('$name\'s grants are scoped to the resources they are for', (fn) => {
     // Prepare
     const anyRole = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' };
-    const usesIdempotency = EVENT_FUNCTIONS.includes(fn);
     const scoped: Array<[string, Json[]]> = [
       ['iam:GetRole', [anyRole]],
       ['iam:UpdateAssumeRolePolicy', [anyRole]],
@@ -799,10 +791,11 @@ describe('execution roles', () => {
       ['kms:GenerateDataKey', [getAtt('NotifyKey')]],
       ['kms:Decrypt', [getAtt('NotifyKey')]],
       ['dynamodb:Query', [getAtt('JournalTable')]],
-      ['dynamodb:PutItem', usesIdempotency ? [getAtt('JournalTable'), getAtt('IdempotencyTable')] : [getAtt('JournalTable')]],
-      ['dynamodb:GetItem', usesIdempotency ? [getAtt('IdempotencyTable')] : []],
-      ['dynamodb:UpdateItem', usesIdempotency ? [getAtt('IdempotencyTable')] : []],
-      ['dynamodb:DeleteItem', usesIdempotency ? [getAtt('IdempotencyTable')] : []],
+      // The journal's transaction (entry, flap counter, event marker) is authorised per item action.
+      ['dynamodb:PutItem', [getAtt('JournalTable')]],
+      ['dynamodb:UpdateItem', [getAtt('JournalTable')]],
+      ['dynamodb:GetItem', []],
+      ['dynamodb:DeleteItem', []],
       ['sqs:SendMessage', fn.dlqId ? [getAtt(fn.dlqId)] : []],
       // The sweep continues itself; the api starts it (POST /sweep). Nothing else invokes anything.
       ['lambda:InvokeFunction', fn === SWEEP || fn === API ? [SWEEP_ARN] : []],
@@ -909,5 +902,17 @@ describe('bundles', () => {
     // Assess
     expect(entries.map((e) => e.name)).toEqual([`functions/${fn.name}.js`]);
     expect(archive.length).toBeLessThan(500 * 1024);
+  });
+
+  it('builds iamEvents under 500 KB (500,000 bytes) unzipped: the size target of issue 3', () => {
+    // Prepare
+    const archive = readFileSync(path.join(packageDir, `${IAM_EVENTS.name}.zip`));
+
+    // Act
+    const [bundle] = zipEntries(archive);
+
+    // Assess
+    expect(bundle.name).toBe('functions/iamEvents.js');
+    expect(bundle.uncompressedSize).toBeLessThan(500_000);
   });
 });

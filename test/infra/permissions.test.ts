@@ -28,9 +28,12 @@ const SERVICE_PREFIX: Record<string, string> = {
 };
 
 /** API operations whose IAM action has another name (the Service Authorization Reference). */
-const ACTION_OF_OPERATION: Record<string, string> = {
+const ACTION_OF_OPERATION: Record<string, string | string[]> = {
   'lambda:Invoke': 'lambda:InvokeFunction',
   'lambda:InvokeWithResponseStream': 'lambda:InvokeFunction',
+  // Authorised per item action, not as an action of its own. The journal's transaction (the only
+  // one) puts and updates items.
+  'dynamodb:TransactWriteItems': ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 
 /**
@@ -73,7 +76,7 @@ interface PrintedFunction {
 
 interface PrintedConfig {
   functions: Record<string, PrintedFunction>;
-  custom: { esbuild: { target: string; platform: 'node'; format: 'cjs' | 'esm'; mainFields: string[]; exclude?: string[]; external?: string[] } };
+  custom: { esbuild: { target: string; platform: 'node'; format: 'cjs' | 'esm'; mainFields: string[]; exclude?: string[]; external?: string[]; alias?: Record<string, string> } };
   resources: { Resources: Record<string, CfnResource> };
 }
 
@@ -133,8 +136,8 @@ function sdkActions(output: Metafile['outputs'][string]): { actions: string[]; u
       continue;
     }
     const operation = `${prefix}:${command[2]}`;
-    const action = ACTION_OF_OPERATION[operation] ?? operation;
-    if (!(action in NEVER_SENT)) actions.add(action);
+    const mapped = ACTION_OF_OPERATION[operation] ?? operation;
+    for (const action of Array.isArray(mapped) ? mapped : [mapped]) if (!(action in NEVER_SENT)) actions.add(action);
   }
   return { actions: [...actions].sort(), unknownClients: [...unknownClients], cjsClients: [...cjsClients] };
 }
@@ -197,6 +200,8 @@ beforeAll(async () => {
     target: settings.target,
     format: settings.format,
     mainFields: settings.mainFields,
+    // Relative alias targets are relative to the service directory, as serverless-esbuild passes them.
+    alias: Object.fromEntries(Object.entries(settings.alias ?? {}).map(([from, to]) => [from, to.startsWith('.') ? path.join(ROOT, to) : to])),
     external: [...(settings.external ?? []), ...(settings.exclude ?? [])],
     plugins: [sdkWithoutSideEffects()],
   });

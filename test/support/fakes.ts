@@ -13,6 +13,7 @@ import type {
   RoleStore,
 } from '../../lib/remediation/ports';
 import type { PodIdentityAssociation } from '../../lib/policy/types';
+import { ConflictError, DuplicateEventError, FlappingError } from '../../lib/aws/errors';
 
 export type Call = [string, ...unknown[]];
 
@@ -76,8 +77,23 @@ export class FakeClusters implements ClusterDirectory {
 export class FakeJournal implements ChangeJournal {
   entries: JournalEntry[] = [];
   calls: Call[] = [];
+  /** Event ids that caused a fix, per role (the journal's event markers). */
+  fixEvents = new Set<string>();
   async record(entry: JournalEntry) {
     this.calls.push(['record', entry]);
+    this.entries.push(entry);
+  }
+  /** Same semantics as Journal.recordFix: flap window, duplicate event, all or nothing. */
+  async recordFix(entry: JournalEntry, opts: { sinceIso: string; limit: number }) {
+    this.calls.push(['recordFix', entry, opts]);
+    const fixes = this.entries.filter((e) => e.roleArn === entry.roleArn && e.kind === 'fix' && e.changedAt >= opts.sinceIso);
+    if (fixes.length >= opts.limit) throw new FlappingError('dynamodb:TransactWriteItems', `role ${entry.roleArn} flapping`);
+    const marker = `${entry.roleArn} ${entry.eventId}`;
+    if (this.fixEvents.has(marker)) throw new DuplicateEventError('dynamodb:TransactWriteItems', `event ${entry.eventId} already caused a fix`);
+    if (this.entries.some((e) => e.roleArn === entry.roleArn && e.changedAt === entry.changedAt && e.eventId === entry.eventId)) {
+      throw new ConflictError('dynamodb:TransactWriteItems', 'entry exists', false);
+    }
+    this.fixEvents.add(marker);
     this.entries.push(entry);
   }
   async changesSince(roleArn: string, sinceIso: string) {

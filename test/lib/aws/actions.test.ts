@@ -21,9 +21,18 @@ import { NotificationPublisher } from '../../../lib/aws/sns';
 /** The document client's commands are named after the item API, not the DynamoDB actions. */
 const DOCUMENT_COMMANDS: Record<string, string> = { Put: 'PutItem', Get: 'GetItem', Update: 'UpdateItem', Delete: 'DeleteItem' };
 
+/** A transaction is authorised per item action (Put -> PutItem, Update -> UpdateItem, ...). */
+function transactionActions(command: { input?: { TransactItems?: Record<string, unknown>[] } }): string[] {
+  return (command.input?.TransactItems ?? []).flatMap((item) => Object.keys(item).map((k) => DOCUMENT_COMMANDS[k] ?? `${k}Item`));
+}
+
 function actionsSent(prefix: string, mock: { calls(): Array<{ args: unknown[] }> }): string[] {
-  const names = mock.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''));
-  return [...new Set(names.map((n) => `${prefix}:${DOCUMENT_COMMANDS[n] ?? n}`))].sort();
+  const names = mock.calls().flatMap((c) => {
+    const command = c.args[0] as { input?: { TransactItems?: Record<string, unknown>[] } };
+    const name = command.constructor.name.replace(/Command$/, '');
+    return name === 'TransactWrite' || name === 'TransactWriteItems' ? transactionActions(command) : [DOCUMENT_COMMANDS[name] ?? name];
+  });
+  return [...new Set(names.map((n) => `${prefix}:${n}`))].sort();
 }
 
 const iamMock = mockClient(IAMClient);
@@ -104,11 +113,12 @@ describe('declared IAM actions', () => {
     const sns = new NotificationPublisher(new SNSClient({ region: 'us-east-1' }), 'arn:aws:sns:us-east-1:111122223333:t');
     const journal = new Journal(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'j');
     const events = new EvaluationEventPublisher(new EventBridgeClient({ region: 'us-east-1' }), 'bus');
-    const entry = { roleArn: 'r', changedAt: 't', eventId: 'e', kind: 'fix' as const, originalPolicy: '{}', newPolicy: '{}', ruleIds: [] };
+    const entry = { roleArn: 'r', changedAt: '2024-05-01T10:00:00.000Z', eventId: 'e', kind: 'fix' as const, originalPolicy: '{}', newPolicy: '{}', ruleIds: [] };
 
     // Act
     await sns.publish({ subject: 's', message: {}, severity: 'low', outcome: 'reported', ruleIds: [] });
     await journal.record(entry);
+    await journal.recordFix({ ...entry, eventId: 'e2' }, { sinceIso: '2024-04-30T10:00:00.000Z', limit: 3 });
     await journal.changesSince('r', 't');
     await journal.lastChange('r');
     await events.put({});

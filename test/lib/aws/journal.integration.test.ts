@@ -1,5 +1,5 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { ConflictError, NotFoundError } from '../../../lib/aws/errors';
+import { ConflictError, DuplicateEventError, FlappingError, NotFoundError } from '../../../lib/aws/errors';
 import { Journal, journalTableDefinition, type JournalEntry } from '../../../lib/aws/journal';
 import { clientsFor, useMoto } from '../../support/moto';
 
@@ -88,5 +88,88 @@ describe('Journal against moto', () => {
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('Journal.recordFix against moto (one transaction: entry, flap counter, event marker)', () => {
+  const window = (changedAt: string) => ({ sinceIso: new Date(Date.parse(changedAt) - 24 * 3600_000).toISOString(), limit: 3 });
+
+  it('writes the entry, and lastChange / changesSince still see only real entries', async () => {
+    // Prepare
+    const journal = await setup();
+    const fix = entry('2024-05-01T10:00:00.000Z', 'e1');
+
+    // Act
+    await journal.recordFix(fix, window(fix.changedAt));
+    const last = await journal.lastChange(ROLE);
+    const since = await journal.changesSince(ROLE, '2000-01-01T00:00:00.000Z');
+
+    // Assess
+    expect(last).toEqual(fix);
+    expect(since).toEqual([fix]);
+  });
+
+  it('refuses the fourth fix within 24 h with FlappingError and writes nothing for it', async () => {
+    // Prepare
+    const journal = await setup();
+    const times = ['2024-05-01T01:00:00.000Z', '2024-05-01T05:00:00.000Z', '2024-05-01T09:00:00.000Z'];
+    for (const [i, t] of times.entries()) await journal.recordFix(entry(t, `e${i}`), window(t));
+    const fourth = entry('2024-05-01T20:00:00.000Z', 'e3');
+
+    // Act
+    const error = await journal.recordFix(fourth, window(fourth.changedAt)).catch((e: unknown) => e);
+    const since = await journal.changesSince(ROLE, '2000-01-01T00:00:00.000Z');
+
+    // Assess
+    expect(error).toBeInstanceOf(FlappingError);
+    expect(since.map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2']);
+  });
+
+  it('allows a fix once the third most recent one is older than the window (slots shift against the old item)', async () => {
+    // Prepare
+    const journal = await setup();
+    const times = ['2024-05-01T01:00:00.000Z', '2024-05-01T05:00:00.000Z', '2024-05-01T09:00:00.000Z'];
+    for (const [i, t] of times.entries()) await journal.recordFix(entry(t, `e${i}`), window(t));
+    const later = entry('2024-05-02T02:00:00.000Z', 'e3'); // 01:00 has left the window, 05:00 has not
+    const tooSoon = entry('2024-05-02T04:00:00.000Z', 'e4'); // 05:00, 09:00 and 02:00 are in its window
+
+    // Act
+    await journal.recordFix(later, window(later.changedAt));
+    const error = await journal.recordFix(tooSoon, window(tooSoon.changedAt)).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(FlappingError);
+    expect((await journal.lastChange(ROLE))?.eventId).toBe('e3');
+  });
+
+  it('refuses a second fix for the same event with DuplicateEventError, even at another time', async () => {
+    // Prepare
+    const journal = await setup();
+    const first = entry('2024-05-01T10:00:00.000Z', 'same');
+    await journal.recordFix(first, window(first.changedAt));
+    const again = entry('2024-05-01T10:05:00.000Z', 'same');
+
+    // Act
+    const error = await journal.recordFix(again, window(again.changedAt)).catch((e: unknown) => e);
+    const since = await journal.changesSince(ROLE, '2000-01-01T00:00:00.000Z');
+
+    // Assess
+    expect(error).toBeInstanceOf(DuplicateEventError);
+    expect(since).toEqual([first]);
+  });
+
+  it('turns an existing entry with the same key into a ConflictError', async () => {
+    // Prepare
+    const journal = await setup();
+    const plain = entry('2024-05-01T10:00:00.000Z', 'e1');
+    await journal.record(plain);
+
+    // Act
+    const error = await journal.recordFix(plain, window(plain.changedAt)).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).not.toBeInstanceOf(FlappingError);
+    expect(error).not.toBeInstanceOf(DuplicateEventError);
   });
 });

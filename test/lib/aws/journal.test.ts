@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConflictError, ThrottledError } from '../../../lib/aws/errors';
+import { ConflictError, DuplicateEventError, FlappingError, ThrottledError } from '../../../lib/aws/errors';
 import { Journal, journalTableDefinition, type JournalEntry } from '../../../lib/aws/journal';
 import { sdkError } from './sdk-errors';
 
@@ -65,6 +65,74 @@ describe('Journal.record', () => {
   });
 });
 
+describe('Journal.recordFix', () => {
+  const opts = { sinceIso: '2024-04-30T10:00:00.000Z', limit: 3 };
+  const cancelled = (codes: string[]) =>
+    new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+  it('sends one transaction: the entry, the flap counter shift with its window condition, the event marker', async () => {
+    // Prepare
+    docMock.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await journal.recordFix(entry, opts);
+
+    // Assess
+    expect(docMock.calls()).toHaveLength(1);
+    expect(docMock.commandCalls(TransactWriteCommand)[0].args[0].input).toEqual({
+      TransactItems: [
+        { Put: { TableName: 'journal', Item: { pk: ROLE, sk: '2024-05-01T10:00:00.000Z#evt-1', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: 'journal',
+            Key: { pk: ROLE, sk: '#fixes' },
+            UpdateExpression: 'SET t0 = if_not_exists(t1, :zero), t1 = if_not_exists(t2, :zero), t2 = :now',
+            ConditionExpression: 'attribute_not_exists(t0) OR t0 < :since',
+            ExpressionAttributeValues: { ':zero': '0', ':now': '2024-05-01T10:00:00.000Z', ':since': '2024-04-30T10:00:00.000Z' },
+          },
+        },
+        {
+          Put: {
+            TableName: 'journal',
+            // Two days after 2024-05-01T10:00:00Z (1714557600), in epoch seconds for the TTL.
+            Item: { pk: ROLE, sk: 'event#evt-1', eventId: 'evt-1', changedAt: '2024-05-01T10:00:00.000Z', expiresAt: 1714557600 + 172800 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    });
+  });
+
+  it.each([
+    [['None', 'ConditionalCheckFailed', 'None'], FlappingError],
+    [['None', 'None', 'ConditionalCheckFailed'], DuplicateEventError],
+    [['ConditionalCheckFailed', 'None', 'None'], ConflictError],
+  ])('maps cancellation reasons %j to %p (not retryable)', async (codes, expected) => {
+    // Prepare
+    docMock.on(TransactWriteCommand).rejects(cancelled(codes));
+
+    // Act
+    const error = await journal.recordFix(entry, opts).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(expected);
+    expect((error as ConflictError).retryable).toBe(false);
+  });
+
+  it('treats a transaction conflict as retryable', async () => {
+    // Prepare
+    docMock.on(TransactWriteCommand).rejects(cancelled(['None', 'TransactionConflict', 'None']));
+
+    // Act
+    const error = await journal.recordFix(entry, opts).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).not.toBeInstanceOf(FlappingError);
+    expect((error as ConflictError).retryable).toBe(true);
+  });
+});
+
 describe('Journal.changesSince', () => {
   it('queries the role from the given time on, ascending, across pages', async () => {
     // Prepare
@@ -83,8 +151,9 @@ describe('Journal.changesSince', () => {
     const input = docMock.commandCalls(QueryCommand)[0].args[0].input;
     expect(input).toMatchObject({
       TableName: 'journal',
-      KeyConditionExpression: 'pk = :pk AND sk >= :since',
-      ExpressionAttributeValues: { ':pk': ROLE, ':since': '2024-05-01T09:00:00.000Z' },
+      // Real entries only: the flap counter ('#fixes') and event markers ('event#…') sort outside.
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :max',
+      ExpressionAttributeValues: { ':pk': ROLE, ':since': '2024-05-01T09:00:00.000Z', ':max': '9~' },
       ScanIndexForward: true,
     });
   });

@@ -78,11 +78,37 @@ describe('Remediator.remediateRole in fix mode', () => {
   it('journals before it writes: a failing journal write means no policy change', async () => {
     const t = setup();
     t.roles.put({ name: 'app', arn: arn('app'), policy: podIdentityNoTagSession });
-    t.journal.record = async () => {
+    t.journal.recordFix = async () => {
       throw Object.assign(new Error('journal unavailable'), { retryable: true });
     };
     await expect(t.remediator.remediateRole('app', { trigger })).rejects.toThrow('journal unavailable');
     expect(t.roles.calls.map((c) => c[0])).not.toContain('updateTrustPolicy');
+  });
+
+  it('journals a fix with one guarded write: entry, flap window of 24 h and limit 3', async () => {
+    const t = setup();
+    t.roles.put({ name: 'app', arn: arn('app'), policy: podIdentityNoTagSession });
+    await t.remediator.remediateRole('app', { trigger });
+    expect(t.journal.calls.map((c) => c[0])).toEqual(['recordFix']);
+    expect(t.journal.calls[0][2]).toEqual({ sinceIso: '2026-11-22T12:00:00.000Z', limit: 3 });
+    expect(t.roles.calls.map((c) => c[0])).toEqual(['getRole', 'updateTrustPolicy', 'tagRole']);
+  });
+
+  it('changes, tags and announces nothing for a second delivery of an event that caused a fix', async () => {
+    const t = setup();
+    t.roles.put({ name: 'app', arn: arn('app'), policy: podIdentityNoTagSession });
+    await t.remediator.remediateRole('app', { trigger });
+    // Someone reverts the policy; the same event is delivered again.
+    t.roles.roles.get('app')!.trustPolicyText = JSON.stringify(podIdentityNoTagSession);
+    t.roles.calls = [];
+    const again = await t.remediator.remediateRole('app', { trigger });
+    // The event's outcome stays 'fixed' (by its first delivery); nothing changes now.
+    expect(again).toMatchObject({ outcome: 'fixed', changed: false, notified: false, duplicate: true, newPolicy: null });
+    expect(again.reason).toMatch(/duplicate delivery of event evt-1/);
+    expect(t.roles.calls.map((c) => c[0])).toEqual(['getRole']);
+    expect(t.notifier.published).toHaveLength(1);
+    expect(t.journal.entries).toHaveLength(1);
+    expect(t.log.lines.some((l) => l.msg === 'duplicate event ignored')).toBe(true);
   });
 
   it('costs one GetRole for a compliant role and says nothing', async () => {
