@@ -1,7 +1,7 @@
 /**
  * `npm run local`: the whole service on this machine, to play with by hand. It starts the AWS
  * emulator (moto; installed into .venv when python3 lacks it), creates what serverless.yml's
- * `local` stage expects in it (journal and idempotency tables, notification topic), seeds a few
+ * `local` stage expects in it (journal table, notification topic), seeds a few
  * example EKS roles, starts the real `api` function under serverless-offline (`--stage local
  * --noAuth`) and prints a ready-to-paste curl command for every API route, plus the command that
  * shows the Slack messages the notifications become (scripts/slack-preview.ts). Runs until Ctrl-C,
@@ -119,7 +119,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalPlaygrou
     const clients = factory.forTarget({ region: LOCAL_REGION });
     await createLocalStage(clients);
     await seedExampleRoles(clients);
-    log(`created ${LOCAL_NAMES.journalTable}, ${LOCAL_NAMES.idempotencyTable}, ${LOCAL_NAMES.topicName} and ${EXAMPLE_ROLES.length} example roles`);
+    log(`created ${LOCAL_NAMES.journalTable}, ${LOCAL_NAMES.topicName} and ${EXAMPLE_ROLES.length} example roles`);
     log('starting serverless-offline (bundles the functions first, a few seconds) ...');
     api = await startOffline({ awsEndpoint: moto.endpoint, httpPort: opts.port, onOutput: opts.onApiOutput });
   } catch (err) {

@@ -37,7 +37,6 @@ export const LOCAL_REGION = 'us-east-1';
 /** What the local stage of serverless.yml names (params.local). */
 export const LOCAL_NAMES = {
   journalTable: 'eks-trust-guard-local-journal',
-  idempotencyTable: 'eks-trust-guard-local-idempotency',
   topicName: 'eks-trust-guard-local-notifications',
   topicArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:eks-trust-guard-local-notifications`,
 };

@@ -24,7 +24,7 @@ export interface AwsClients {
   eks: EKSClient;
   sns: SNSClient;
   dynamodb: DynamoDBDocumentClient;
-  /** The plain client under `dynamodb`, for libraries that want one (Powertools idempotency). */
+  /** The plain client under `dynamodb`, for calls and libraries that want one (tables in tests and scripts). */
   dynamodbClient: DynamoDBClient;
   eventBridge: EventBridgeClient;
 }

@@ -15,7 +15,6 @@ export interface ServiceConfig {
   exemptTagKey: string;
   eventBusName?: string;
   journalTable: string;
-  idempotencyTable?: string;
   maxPolicyLength: number;
   /** Regions whose EKS clusters are looked up (Fargate profiles); defaults to the function's region. */
   eksRegions: string[];
@@ -56,7 +55,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exemptTagKey: env.EXEMPT_TAG_KEY?.trim() || 'eks-trust-guard:exempt',
     eventBusName: env.EVENT_BUS_NAME?.trim() || undefined,
     journalTable,
-    idempotencyTable: env.IDEMPOTENCY_TABLE?.trim() || undefined,
     maxPolicyLength,
     eksRegions: eksRegions.length ? eksRegions : [region],
     region,
