@@ -60,9 +60,25 @@ function runCheck(rule: Rule, policy: TrustPolicy | null, ctx: RuleContext): Rul
 }
 
 function toFinding(rule: Rule, f: RuleFinding, subject: Finding['subject']): Finding {
-  const out: Finding = { ruleId: rule.id, severity: rule.severity, statement: f.statement, message: f.message, fixable: f.fixable };
+  return makeFinding(rule, f.statement, f.message, f.fixable, subject);
+}
+
+function makeFinding(rule: Rule, statement: number | null, message: string, fixable: boolean, subject: Finding['subject']): Finding {
+  const out: Finding = { ruleId: rule.id, severity: rule.severity, statement, message, fixable };
   if (subject) out.subject = subject;
   return out;
+}
+
+/** The fixable ones of a rule's findings (the list itself when all are). */
+function fixableOf(all: RuleFinding[]): RuleFinding[] {
+  for (let i = 0; i < all.length; i++) if (!all[i].fixable) return all.filter((f) => f.fixable);
+  return all;
+}
+
+function anyFixable(fs: RuleFinding[] | undefined): boolean {
+  if (fs === undefined) return false;
+  for (let i = 0; i < fs.length; i++) if (fs[i].fixable) return true;
+  return false;
 }
 
 /**
@@ -116,7 +132,7 @@ function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initia
       if (!fresh && checks.has(rule.id)) continue;
       const all = fresh ? initial.get(rule.id) ?? [] : runCheck(rule, current, ctx);
       checks.set(rule.id, all);
-      const findings = all.filter((f) => f.fixable);
+      const findings = fixableOf(all);
       if (findings.length === 0) continue;
       let next: PolicyDocument;
       try {
@@ -153,7 +169,7 @@ function checkAll(rules: Rule[], policy: TrustPolicy | null, ctx: RuleContext): 
 }
 
 function hasFixable(m: Map<RuleId, RuleFinding[]>): boolean {
-  for (const fs of m.values()) if (fs.some((f) => f.fixable)) return true;
+  for (const fs of m.values()) if (anyFixable(fs)) return true;
   return false;
 }
 
@@ -172,7 +188,7 @@ interface SubjectResult {
 function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, subject: Finding['subject'], allowFix: boolean): SubjectResult {
   const byRule = checkAll(rules, policy, ctx);
   let fixed: PolicyDocument | null = null;
-  let fixedRuleIds: RuleId[] = [];
+  const fixedRuleIds: RuleId[] = [];
   let failed = new Map<RuleId, string>();
   if (allowFix && hasFixable(byRule)) {
     const outcome = applyFixes(policy, rules, ctx, byRule);
@@ -181,16 +197,17 @@ function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, s
       fixed = outcome.doc;
       // Only rules with fixable findings matter below; the fix loop's last pass checked most of
       // them against the fixed document already.
-      const remaining = new Map<RuleId, RuleFinding[]>();
-      for (const rule of rules) {
-        if (!(byRule.get(rule.id) ?? []).some((f) => f.fixable)) continue;
-        remaining.set(rule.id, outcome.checks.get(rule.id) ?? runCheck(rule, outcome.current, ctx));
-      }
       // A rule's fix worked when no more of its findings remain than it had unfixable ones
-      // (a rule may report fixable and unfixable findings side by side).
-      fixedRuleIds = [...byRule.entries()]
-        .filter(([id, fs]) => fs.some((f) => f.fixable) && (remaining.get(id) ?? []).length <= fs.filter((f) => !f.fixable).length)
-        .map(([id]) => id);
+      // (a rule may report fixable and unfixable findings side by side). byRule holds rules in
+      // rule order, as before.
+      for (const rule of rules) {
+        const fs = byRule.get(rule.id);
+        if (!anyFixable(fs)) continue;
+        const remaining = outcome.checks.get(rule.id) ?? runCheck(rule, outcome.current, ctx);
+        let unfixable = 0;
+        for (const f of fs!) if (!f.fixable) unfixable++;
+        if (remaining.length <= unfixable) fixedRuleIds.push(rule.id);
+      }
     }
   }
   const findings: Finding[] = [];
@@ -203,7 +220,7 @@ function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, s
     for (const f of fs) {
       let message = f.message;
       if (f.fixable && fixFailed) message += ` (the automatic fix failed: ${failed.get(rule.id)})`;
-      findings.push(toFinding(rule, { statement: f.statement, message, fixable: f.fixable && resolved }, subject));
+      findings.push(makeFinding(rule, f.statement, message, f.fixable && resolved, subject));
     }
   }
   return { findings, fixed, fixedRuleIds };

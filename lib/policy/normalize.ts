@@ -72,6 +72,12 @@ export interface TrustPolicy {
   /** True when `Statement` was a single object rather than an array. */
   statementIsObject: boolean;
   statements: NormalizedStatement[];
+  /**
+   * True when `raw` holds only what JSON.parse returns (and what fixes add: strings, lists,
+   * objects): parsed from JSON text, or fixed from such a document. Such a document can be read
+   * without serialising it.
+   */
+  jsonOnly?: boolean;
 }
 
 export interface PolicyProblem {
@@ -328,7 +334,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
 export function parsePolicy(input: unknown): ParseResult {
   const { doc, problem } = toDocument(input);
   if (problem) return { ok: false, problems: [{ statement: null, message: problem }], raw: null };
-  return parseDocument(doc, null);
+  return parseDocument(doc, null, typeof input === 'string');
 }
 
 /**
@@ -337,7 +343,7 @@ export function parsePolicy(input: unknown): ParseResult {
  * derived from them instead of being normalised again.
  */
 export function parseFixedPolicy(previous: TrustPolicy, doc: PolicyDocument): ParseResult {
-  return parseDocument(doc, previous.statements);
+  return parseDocument(doc, previous.statements, previous.jsonOnly === true);
 }
 
 /** A statement of `previous` parsed from `raw`, searched from `from` on (fixes keep statement order). */
@@ -346,7 +352,7 @@ function findParsed(previous: NormalizedStatement[], raw: unknown, from: number)
   return -1;
 }
 
-function parseDocument(doc: unknown, previous: NormalizedStatement[] | null): ParseResult {
+function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jsonOnly: boolean): ParseResult {
   if (!isPlainObject(doc)) {
     const kind = doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc;
     return { ok: false, problems: [{ statement: null, message: `policy must be a JSON object, got ${kind}` }], raw: null };
@@ -392,8 +398,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null): Pa
     if (n) statements.push(n);
   });
   if (problems.length > 0) return { ok: false, problems, raw: doc };
-  return {
-    ok: true,
-    policy: { raw: doc, version: version as string | undefined, statementIsObject, statements },
-  };
+  const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements };
+  if (jsonOnly) policy.jsonOnly = true;
+  return { ok: true, policy };
 }

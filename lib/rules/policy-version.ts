@@ -1,5 +1,25 @@
 import type { Rule } from './types';
 
+/**
+ * Does any string of a JSON document (keys included) contain `${`? JSON.stringify never escapes
+ * `$` or `{` and no escape sequence or structural character forms `${`, so this is what
+ * `JSON.stringify(value).includes('${')` answers, for documents made only of JSON values.
+ */
+function hasVariable(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${');
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasVariable(value[i])) return true;
+    return false;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v !== undefined && (k.includes('${') || hasVariable(v))) return true;
+  }
+  return false;
+}
+
 export const rule: Rule = {
   id: 'policy-version',
   severity: 'low',
@@ -10,7 +30,7 @@ export const rule: Rule = {
     if (!policy) return [];
     if (policy.version === '2012-10-17') return [];
     // Changing the version changes how `${…}` is read: only fix when no variable appears.
-    const fixable = !JSON.stringify(policy.raw).includes('${');
+    const fixable = !(policy.jsonOnly === true ? hasVariable(policy.raw) : JSON.stringify(policy.raw).includes('${'));
     const what = policy.version === undefined ? 'has no Version' : `uses Version ${policy.version}`;
     return [
       {
