@@ -1,5 +1,5 @@
 import { removeCondition, setCondition, updateStatement } from '../policy/edit';
-import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../policy/normalize';
+import type { NormalizedCondition, NormalizedStatement } from '../policy/normalize';
 import { ACCOUNT_ID, conditionsOn, FARGATE_SERVICE, hasWildcard, isAllow, isPinning, parseArn, PARTITIONS, trustsService } from '../policy/query';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
@@ -21,9 +21,6 @@ function whyNotPinning(c: NormalizedCondition): string {
   return 'is not ArnLike, ArnEquals, StringLike or StringEquals';
 }
 
-function fargateStatements(policy: TrustPolicy): NormalizedStatement[] {
-  return policy.statements.filter((s) => isAllow(s) && trustsService(s, FARGATE_SERVICE));
-}
 
 function sourceArnPins(s: NormalizedStatement): NormalizedCondition[] {
   return conditionsOn(s, SOURCE_ARN).filter((c) => isPinning(c) && PIN_OPS.includes(c.op));
@@ -70,6 +67,9 @@ export function sourceArnProblem(value: string, account: string | null, partitio
  * character)? Sound: a literal or `?` in `outer` never absorbs a `*` of `inner`.
  */
 export function globCovers(outer: string, inner: string): boolean {
+  // A glob without wildcards matches itself only, and covers a glob matching only that string.
+  if (outer === inner) return true;
+  if (!hasWildcard(outer)) return false;
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
     const k = i * (inner.length + 1) + j;
@@ -230,7 +230,8 @@ export const rule: Rule = {
   check(policy, ctx) {
     if (!policy) return [];
     const out: RuleFinding[] = [];
-    for (const s of fargateStatements(policy)) {
+    for (const s of policy.statements) {
+      if (!isAllow(s) || !trustsService(s, FARGATE_SERVICE)) continue;
       const f = checkStatementOnce(s, ctx);
       if (f !== null) out.push(f);
     }

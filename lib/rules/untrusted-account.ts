@@ -42,8 +42,12 @@ function accountPrincipals(s: NormalizedStatement): AccountPrincipal[] {
 
 /** Read-only: memoised per statement and context. */
 const untrustedPrincipals = perStatement((s: NormalizedStatement, ctx: RuleContext): AccountPrincipal[] => {
-  if (!isAllow(s)) return [];
-  return accountPrincipals(s).filter((p) => !ctx.trustedAccountSet.has(p.account));
+  if (!isAllow(s)) return NONE as AccountPrincipal[];
+  const all = accountPrincipals(s);
+  for (let i = 0; i < all.length; i++) {
+    if (!ctx.trustedAccountSet.has(all[i].account)) return all.filter((p) => !ctx.trustedAccountSet.has(p.account));
+  }
+  return NONE as AccountPrincipal[];
 });
 
 /** Would removing `remove` leave the statement's Principal with no value at all? */
@@ -93,10 +97,12 @@ export const rule: Rule = {
     "The role trusts an AWS principal or identity provider in an account that is neither the role's own nor listed in TRUSTED_ACCOUNTS.",
   check(policy, ctx) {
     if (!policy) return [];
-    const flagged = policy.statements
-      .map((s) => ({ s, bad: untrustedPrincipals(s, ctx) }))
-      .filter((x) => x.bad.length > 0);
-    if (flagged.length === 0) return [];
+    let flagged: { s: NormalizedStatement; bad: AccountPrincipal[] }[] | null = null;
+    for (const s of policy.statements) {
+      const bad = untrustedPrincipals(s, ctx);
+      if (bad.length > 0) (flagged ??= []).push({ s, bad });
+    }
+    if (flagged === null) return [];
 
     if (ctx.roleAccount === null) {
       // Without the role's account we cannot tell its own account from a foreign one: say so.

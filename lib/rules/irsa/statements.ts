@@ -56,8 +56,21 @@ export function irsaProviders(s: NormalizedStatement): readonly OidcProvider[] {
   return irsaFacts(s)?.providers ?? [];
 }
 
-/** Allow statements trusting an EKS OIDC provider for sts:AssumeRoleWithWebIdentity. */
-export function irsaStatements(policy: TrustPolicy): IrsaStatement[] {
+/**
+ * The answer for the policy asked about last: the four IRSA rules ask one after the other about
+ * the same (never changed) policy.
+ */
+let last: { policy: TrustPolicy; list: readonly IrsaStatement[] } | null = null;
+
+/** Allow statements trusting an EKS OIDC provider for sts:AssumeRoleWithWebIdentity. Read-only. */
+export function irsaStatements(policy: TrustPolicy): readonly IrsaStatement[] {
+  if (last !== null && last.policy === policy) return last.list;
+  const list = irsaStatementsUncached(policy);
+  last = { policy, list };
+  return list;
+}
+
+function irsaStatementsUncached(policy: TrustPolicy): IrsaStatement[] {
   const out: IrsaStatement[] = [];
   for (const s of policy.statements) {
     const facts = irsaFacts(s);
