@@ -178,7 +178,12 @@ function conditionValues(v: unknown): string[] | null {
 /** Shared by every principal without values of a kind (read-only, like the rest of the parse). */
 const NO_PRINCIPALS: readonly string[] = Object.freeze([]);
 
-function parsePrincipal(v: unknown, where: string, problems: string[]): NormalizedPrincipal | null {
+/** `Statement[i].Element`, for messages: built only when there is something to say. */
+function at(index: number, element: string): string {
+  return `Statement[${index}].${element}`;
+}
+
+function parsePrincipal(v: unknown, index: number, element: string, problems: string[]): NormalizedPrincipal | null {
   const none = NO_PRINCIPALS as string[];
   const p: NormalizedPrincipal = { wildcard: false, aws: none, service: none, federated: none, canonicalUser: none };
   if (v === '*') {
@@ -186,23 +191,23 @@ function parsePrincipal(v: unknown, where: string, problems: string[]): Normaliz
     return p;
   }
   if (!isPlainObject(v)) {
-    problems.push(`${where} must be "*" or an object with AWS, Service, Federated or CanonicalUser`);
+    problems.push(`${at(index, element)} must be "*" or an object with AWS, Service, Federated or CanonicalUser`);
     return null;
   }
   const keys = Object.keys(v);
   if (keys.length === 0) {
-    problems.push(`${where} is empty`);
+    problems.push(`${at(index, element)} is empty`);
     return null;
   }
   for (const k of keys) {
     const field = PRINCIPAL_KEYS[k];
     if (!field) {
-      problems.push(`${where} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
+      problems.push(`${at(index, element)} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
       continue;
     }
     const values = stringList(v[k]);
     if (!values || values.some((x) => x.trim() === '')) {
-      problems.push(`${where}.${k} must be a non-empty string or list of strings`);
+      problems.push(`${at(index, element)}.${k} must be a non-empty string or list of strings`);
       continue;
     }
     const list = p[field];
@@ -242,29 +247,29 @@ function parseOperator(operator: string): Readonly<ParsedOperator> | null {
   return parsed;
 }
 
-function parseConditions(v: unknown, where: string, problems: string[]): NormalizedCondition[] {
+function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
   const out: NormalizedCondition[] = [];
   if (v === undefined) return out;
   if (!isPlainObject(v)) {
-    problems.push(`${where} must be an object of condition operators`);
+    problems.push(`${at(index, 'Condition')} must be an object of condition operators`);
     return out;
   }
   for (const operator of Object.keys(v)) {
     const block = v[operator];
     if (!isPlainObject(block)) {
-      problems.push(`${where}.${operator} must be an object of condition keys`);
+      problems.push(`${at(index, 'Condition')}.${operator} must be an object of condition keys`);
       continue;
     }
     const parsed = parseOperator(operator);
     if (parsed === null) {
-      problems.push(`${where} has an unknown condition operator ${describeValue(operator)}`);
+      problems.push(`${at(index, 'Condition')} has an unknown condition operator ${describeValue(operator)}`);
       continue;
     }
     const { op: lower, ifExists, setOp } = parsed;
     for (const rawKey of Object.keys(block)) {
       const values = conditionValues(block[rawKey]);
       if (!values) {
-        problems.push(`${where}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
+        problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
         continue;
       }
       out.push({ operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values });
@@ -274,43 +279,42 @@ function parseConditions(v: unknown, where: string, problems: string[]): Normali
 }
 
 function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]): NormalizedStatement | null {
-  const where = `Statement[${index}]`;
   const local: string[] = [];
   if (!isPlainObject(raw)) {
-    problems.push({ statement: index, message: `${where} is not an object` });
+    problems.push({ statement: index, message: `Statement[${index}] is not an object` });
     return null;
   }
   for (const k of Object.keys(raw)) {
-    if (!STATEMENT_ELEMENTS.has(k)) local.push(`${where} has an unknown element ${describeValue(k)}`);
+    if (!STATEMENT_ELEMENTS.has(k)) local.push(`Statement[${index}] has an unknown element ${describeValue(k)}`);
   }
   const effect = raw.Effect;
-  if (effect === undefined) local.push(`${where} has no Effect`);
-  else if (effect !== 'Allow' && effect !== 'Deny') local.push(`${where}.Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
-  if ('Resource' in raw || 'NotResource' in raw) local.push(`${where} has ${'Resource' in raw ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
+  if (effect === undefined) local.push(`Statement[${index}] has no Effect`);
+  else if (effect !== 'Allow' && effect !== 'Deny') local.push(`Statement[${index}].Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
+  if ('Resource' in raw || 'NotResource' in raw) local.push(`Statement[${index}] has ${'Resource' in raw ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
   const hasP = 'Principal' in raw;
   const hasNP = 'NotPrincipal' in raw;
-  if (!hasP && !hasNP) local.push(`${where} has no Principal or NotPrincipal`);
-  if (hasP && hasNP) local.push(`${where} has both Principal and NotPrincipal`);
-  const principal = hasP ? parsePrincipal(raw.Principal, `${where}.Principal`, local) : null;
-  const notPrincipal = hasNP ? parsePrincipal(raw.NotPrincipal, `${where}.NotPrincipal`, local) : null;
+  if (!hasP && !hasNP) local.push(`Statement[${index}] has no Principal or NotPrincipal`);
+  if (hasP && hasNP) local.push(`Statement[${index}] has both Principal and NotPrincipal`);
+  const principal = hasP ? parsePrincipal(raw.Principal, index, 'Principal', local) : null;
+  const notPrincipal = hasNP ? parsePrincipal(raw.NotPrincipal, index, 'NotPrincipal', local) : null;
   const hasA = 'Action' in raw;
   const hasNA = 'NotAction' in raw;
-  if (!hasA && !hasNA) local.push(`${where} has no Action or NotAction`);
-  if (hasA && hasNA) local.push(`${where} has both Action and NotAction`);
+  if (!hasA && !hasNA) local.push(`Statement[${index}] has no Action or NotAction`);
+  if (hasA && hasNA) local.push(`Statement[${index}] has both Action and NotAction`);
   let actions: string[] | null = null;
   let notActions: string[] | null = null;
   if (hasA) {
     const l = stringList(raw.Action);
-    if (!l) local.push(`${where}.Action must be a string or a non-empty list of strings`);
+    if (!l) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
     else actions = l.map((a) => a.toLowerCase());
   }
   if (hasNA) {
     const l = stringList(raw.NotAction);
-    if (!l) local.push(`${where}.NotAction must be a string or a non-empty list of strings`);
+    if (!l) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
     else notActions = l.map((a) => a.toLowerCase());
   }
-  const conditions = parseConditions(raw.Condition, `${where}.Condition`, local);
-  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') local.push(`${where}.Sid must be a string`);
+  const conditions = parseConditions(raw.Condition, index, local);
+  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
   if (local.length > 0) {
     for (const message of local) problems.push({ statement: index, message });
     return null;
