@@ -25,21 +25,46 @@ export function highestSeverity(findings: Pick<Finding, 'severity'>[]): Severity
   return best;
 }
 
+/** The first non-empty partition of the Fargate profile ARNs (each parsed, as it always was). */
+function firstProfilePartition(arns: string[]): string | undefined {
+  let first: string | undefined;
+  for (let i = 0; i < arns.length; i++) {
+    if (!(i in arns)) continue; // a hole, which map skipped
+    const part = parseArn(arns[i])?.partition;
+    if (first === undefined && part) first = part;
+  }
+  return first;
+}
+
+/** The first non-empty partition among principal values (bare account ids have none). */
+function firstPrincipalPartition(values: string[]): string | undefined {
+  for (const p of values) {
+    const part = describeAwsPrincipal(p).partition;
+    if (part) return part;
+  }
+  return undefined;
+}
+
 export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | null): RuleContext {
   const arn = ctx.roleArn ? parseArn(ctx.roleArn) : null;
   const roleAccount = arn && ACCOUNT_ID.test(arn.account) ? arn.account : ctx.account && ACCOUNT_ID.test(ctx.account) ? ctx.account : null;
-  let partition = arn?.partition ?? (ctx.fargateProfileArns ?? []).map((a) => parseArn(a)?.partition).find(Boolean);
+  let partition = arn
+    ? arn.partition
+    : Array.isArray(ctx.fargateProfileArns)
+      ? firstProfilePartition(ctx.fargateProfileArns)
+      : // Anything else as before (including the message of the TypeError a non-list raises).
+        (ctx.fargateProfileArns ?? []).map((a) => parseArn(a)?.partition).find(Boolean);
   if (!partition && policy) {
-    outer: for (const s of policy.statements) {
-      for (const p of [...(s.principal?.aws ?? []), ...(s.principal?.federated ?? [])]) {
-        const part = describeAwsPrincipal(p).partition;
-        if (part) {
-          partition = part;
-          break outer;
-        }
+    for (const s of policy.statements) {
+      const principal = s.principal;
+      if (principal === null) continue;
+      const part = firstPrincipalPartition(principal.aws) ?? firstPrincipalPartition(principal.federated);
+      if (part !== undefined) {
+        partition = part;
+        break;
       }
       // China service principals end in .amazonaws.com.cn.
-      if (s.principal?.service.some((p) => p.toLowerCase().endsWith('.amazonaws.com.cn'))) {
+      if (principal.service.some((p) => p.toLowerCase().endsWith('.amazonaws.com.cn'))) {
         partition = 'aws-cn';
         break;
       }
