@@ -137,18 +137,9 @@ export class IamInventory extends IamAdapter {
   }
 }
 
-/** A role with the facts a sweep needs, from one page of GetAccountAuthorizationDetails. */
-export interface RoleDetails {
-  role: RoleState;
-  /** ARNs of the managed policies attached to the role. */
-  attachedPolicies: string[];
-}
-
-export interface RoleDetailsPage {
-  roles: RoleDetails[];
-  /** Marker of the next page; absent on the last. */
-  marker?: string;
-}
+/** The page shapes are the sweep port's (lib/sweep/ports.ts). */
+export type { RoleDetails, RoleDetailsPage } from '../sweep/ports';
+import type { RoleDetailsPage } from '../sweep/ports';
 
 function roleOfDetail(d: RoleDetail): Role {
   return {

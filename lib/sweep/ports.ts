@@ -1,6 +1,6 @@
 /**
  * What the sweep needs from the outside, as interfaces: the adapters of lib/aws satisfy them
- * (IamAdapter.roleDetailsPage, EksAdapter), the wiring of lib/handler/scheduled.ts builds them,
+ * (IamInventory.roleDetailsPage, EksInventory), the wiring of lib/handler/scheduled.ts builds them,
  * and the unit tests pass fakes.
  */
 import type { PodIdentityAssociation } from '../policy/types';
