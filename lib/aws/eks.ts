@@ -60,28 +60,16 @@ export class EksAdapter {
 
   /** Names of the clusters in the client's region (all pages). */
   async listClusters(): Promise<string[]> {
-    const names: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await callAws('eks:ListClusters', () => this.client.send(new ListClustersCommand({ nextToken })));
-      names.push(...(page.clusters ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return names;
+    return allPages('eks:ListClusters', (nextToken) => this.client.send(new ListClustersCommand({ nextToken })), (p) => p.clusters);
   }
 
   /** Names of a cluster's Fargate profiles (all pages). */
   async listFargateProfiles(clusterName: string): Promise<string[]> {
-    const names: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await callAws('eks:ListFargateProfiles', () =>
-        this.client.send(new ListFargateProfilesCommand({ clusterName, nextToken })),
-      );
-      names.push(...(page.fargateProfileNames ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return names;
+    return allPages(
+      'eks:ListFargateProfiles',
+      (nextToken) => this.client.send(new ListFargateProfilesCommand({ clusterName, nextToken })),
+      (p) => p.fargateProfileNames,
+    );
   }
 
   /**
@@ -160,30 +148,17 @@ export class EksInventory extends EksAdapter {
 
   /** Summaries of a cluster's associations (all pages); role fields are absent in summaries. */
   async listPodIdentityAssociations(clusterName: string): Promise<PodIdentityAssociation[]> {
-    const out: PodIdentityAssociation[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await callAws('eks:ListPodIdentityAssociations', () =>
-        this.client.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })),
-      );
-      for (const s of page.associations ?? []) out.push(toAssociation(s));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return out;
+    const summaries = await allPages(
+      'eks:ListPodIdentityAssociations',
+      (nextToken) => this.client.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })),
+      (p) => p.associations,
+    );
+    return summaries.map(toAssociation);
   }
 
   /** Names of a cluster's managed node groups (all pages). */
   async listNodegroups(clusterName: string): Promise<string[]> {
-    const names: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await callAws('eks:ListNodegroups', () =>
-        this.client.send(new ListNodegroupsCommand({ clusterName, nextToken })),
-      );
-      names.push(...(page.nodegroups ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return names;
+    return allPages('eks:ListNodegroups', (nextToken) => this.client.send(new ListNodegroupsCommand({ clusterName, nextToken })), (p) => p.nodegroups);
   }
 
   /** The node role ARN of a managed node group, or null when the node group (or cluster) is gone. */
@@ -229,4 +204,20 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** Every item of an EKS list operation, following `nextToken` through all pages. */
+async function allPages<P extends { nextToken?: string }, T>(
+  action: string,
+  send: (nextToken: string | undefined) => Promise<P>,
+  items: (page: P) => T[] | undefined,
+): Promise<T[]> {
+  const out: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await callAws(action, () => send(nextToken));
+    out.push(...(items(page) ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out;
 }
