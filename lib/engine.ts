@@ -75,7 +75,11 @@ export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | nul
   return { ...ctx, roleAccount, partition: partition ?? 'aws', trustedAccountSet };
 }
 
+const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
+
 function runCheck(rule: Rule, policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[] {
+  // Rules that say they cannot apply to this policy's statements are not asked.
+  if (policy !== null && rule.appliesTo !== undefined && !rule.appliesTo(policy.allowFlags)) return NO_FINDINGS as RuleFinding[];
   try {
     return rule.check(policy, ctx);
   } catch (e) {

@@ -12,10 +12,37 @@ export function statementsOf(doc: PolicyDocument): JsonStatement[] {
   return [];
 }
 
+/**
+ * `{ ...obj, [key]: value }`: a copy of `obj`'s own enumerable string keys, in order, with `key`
+ * set (in its place when present, else last). Copying key by key is about twice as fast as the
+ * spread for objects from JSON.parse, which is what fixes edit.
+ */
+export function copyWith<T extends object>(obj: T, key: string, value: unknown): T {
+  const out: Record<string, unknown> = {};
+  const src = obj as Record<string, unknown>;
+  const keys = Object.keys(src);
+  let set = false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k === key) {
+      define(out, k, value);
+      set = true;
+    } else define(out, k, src[k]);
+  }
+  if (!set) define(out, key, value);
+  return out as T;
+}
+
+/** `out[k] = v` as an own data property, also for "__proto__" (which assignment would treat as the prototype). */
+function define(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 /** Replace the statement list, keeping the single-object form when the document used it. */
 export function withStatements(doc: PolicyDocument, statements: JsonStatement[]): PolicyDocument {
   const keepObject = !Array.isArray(doc.Statement) && statements.length === 1;
-  return { ...doc, Statement: keepObject ? statements[0] : statements };
+  return copyWith(doc, 'Statement', keepObject ? statements[0] : statements);
 }
 
 export function updateStatement(
@@ -40,7 +67,9 @@ export function removeStatements(doc: PolicyDocument, indexes: Set<number>): Pol
 
 function findKeyCI(obj: Record<string, unknown>, key: string): string | undefined {
   const lower = key.toLowerCase();
-  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) if (keys[i].toLowerCase() === lower) return keys[i];
+  return undefined;
 }
 
 /** A string for one value, a list for several: the way people write policies. */
@@ -57,7 +86,7 @@ export function setCondition(s: JsonStatement, operator: string, key: string, va
   const opKey = Object.hasOwn(cond, operator) ? operator : (findKeyCI(cond, operator) ?? operator);
   const block = (cond[opKey] && typeof cond[opKey] === 'object' ? cond[opKey] : {}) as Record<string, unknown>;
   const k = Object.hasOwn(block, key) ? key : (findKeyCI(block, key) ?? key);
-  return { ...s, Condition: { ...cond, [opKey]: { ...block, [k]: compactList(values) } } };
+  return copyWith(s, 'Condition', copyWith(cond, opKey, copyWith(block, k, compactList(values))));
 }
 
 /** Remove `Condition[operator][key]` (exact spellings as written), dropping emptied blocks. */
@@ -78,7 +107,7 @@ export function addActions(s: JsonStatement, actions: string[]): JsonStatement {
   const lower = new Set(current.map((a) => a.toLowerCase()));
   const added = actions.filter((a) => !lower.has(a.toLowerCase()));
   if (added.length === 0) return s;
-  return { ...s, Action: [...current, ...added] };
+  return copyWith(s, 'Action', [...current, ...added]);
 }
 
 /** Replace Action/NotAction with an explicit Action list. */

@@ -42,6 +42,11 @@ export interface NormalizedStatement {
   /** Lower-cased. */
   notActions: string[] | null;
   conditions: NormalizedCondition[];
+  /**
+   * What the statement is, as bits (`StatementFlags`), set while parsing: lets the engine skip
+   * rules that cannot apply without asking them.
+   */
+  flags: number;
   /** Facts lib/policy/query.ts derives on first use; internal, never part of a rule's answer. */
   memo?: StatementMemo;
   /**
@@ -72,12 +77,65 @@ export interface TrustPolicy {
   /** True when `Statement` was a single object rather than an array. */
   statementIsObject: boolean;
   statements: NormalizedStatement[];
+  /** The `flags` of its Allow statements, or'ed together. */
+  allowFlags: number;
   /**
    * True when `raw` holds only what JSON.parse returns (and what fixes add: strings, lists,
    * objects): parsed from JSON text, or fixed from such a document. Such a document can be read
    * without serialising it.
    */
   jsonOnly?: boolean;
+}
+
+/**
+ * Bits of `NormalizedStatement.flags`. A rule's `appliesTo` (lib/rules/types.ts) reads the Allow
+ * statements' bits of a policy to say whether it can report anything at all.
+ */
+export const StatementFlags = {
+  ALLOW: 1,
+  /** Principal "*" or AWS "*". */
+  PRINCIPAL_WILDCARD: 2,
+  NOT_PRINCIPAL: 4,
+  /** Principal.AWS has values. */
+  AWS: 8,
+  /** Principal.Federated has values. */
+  FEDERATED: 16,
+  /** Principal.Service names eks-fargate-pods, pods.eks, ec2 or eks (either partition spelling). */
+  SERVICE_FARGATE: 32,
+  SERVICE_POD_IDENTITY: 64,
+  SERVICE_EC2: 128,
+  SERVICE_EKS: 256,
+  /** NotAction, or an Action of "*" or "sts:*" (any case). */
+  WILDCARD_ACTION: 512,
+} as const;
+
+/** Lower-case service principals (both spellings) to their flag. */
+const SERVICE_FLAGS: Record<string, number> = Object.assign(Object.create(null), {
+  'eks-fargate-pods.amazonaws.com': StatementFlags.SERVICE_FARGATE,
+  'eks-fargate-pods.amazonaws.com.cn': StatementFlags.SERVICE_FARGATE,
+  'pods.eks.amazonaws.com': StatementFlags.SERVICE_POD_IDENTITY,
+  'pods.eks.amazonaws.com.cn': StatementFlags.SERVICE_POD_IDENTITY,
+  'ec2.amazonaws.com': StatementFlags.SERVICE_EC2,
+  'ec2.amazonaws.com.cn': StatementFlags.SERVICE_EC2,
+  'eks.amazonaws.com': StatementFlags.SERVICE_EKS,
+  'eks.amazonaws.com.cn': StatementFlags.SERVICE_EKS,
+});
+
+function statementFlags(effect: unknown, principal: NormalizedPrincipal | null, notPrincipal: NormalizedPrincipal | null, actions: string[] | null, notActions: string[] | null): number {
+  let f = effect === 'Allow' ? StatementFlags.ALLOW : 0;
+  if (principal !== null) {
+    if (principal.wildcard) f |= StatementFlags.PRINCIPAL_WILDCARD;
+    if (principal.aws.length > 0) f |= StatementFlags.AWS;
+    if (principal.federated.length > 0) f |= StatementFlags.FEDERATED;
+    const service = principal.service;
+    for (let i = 0; i < service.length; i++) f |= SERVICE_FLAGS[service[i].toLowerCase()] ?? 0;
+  }
+  if (notPrincipal !== null) f |= StatementFlags.NOT_PRINCIPAL;
+  if (notActions !== null) f |= StatementFlags.WILDCARD_ACTION;
+  else if (actions !== null) {
+    for (let i = 0; i < actions.length; i++) if (actions[i] === '*' || actions[i] === 'sts:*') f |= StatementFlags.WILDCARD_ACTION;
+  }
+  return f;
 }
 
 export interface PolicyProblem {
@@ -329,6 +387,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
     actions,
     notActions,
     conditions,
+    flags: statementFlags(effect, principal, notPrincipal, actions, notActions),
     memo: undefined,
     answers: undefined,
   };
@@ -388,6 +447,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   } else problems.push({ statement: null, message: 'Statement must be an object or a list of objects' });
 
   const statements: NormalizedStatement[] = [];
+  let allowFlags = 0;
   let next = 0; // where to look for the next statement in `previous`
   rawStatements.forEach((s, i) => {
     const j = previous ? findParsed(previous, s, next) : -1;
@@ -395,14 +455,18 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
       // parseStatement depends only on the statement and its index; a valid one has no problems.
       const known = previous[j];
       statements.push(known.index === i ? known : { ...known, index: i, answers: undefined });
+      if (known.flags & StatementFlags.ALLOW) allowFlags |= known.flags;
       next = j + 1;
       return;
     }
     const n = parseStatement(s, i, problems);
-    if (n) statements.push(n);
+    if (n) {
+      statements.push(n);
+      if (n.flags & StatementFlags.ALLOW) allowFlags |= n.flags;
+    }
   });
   if (problems.length > 0) return { ok: false, problems, raw: doc };
-  const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements };
+  const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements, allowFlags };
   if (jsonOnly) policy.jsonOnly = true;
   return { ok: true, policy };
 }

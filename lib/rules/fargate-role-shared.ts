@@ -1,4 +1,4 @@
-import type { NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { EC2_SERVICE, FARGATE_SERVICE, isAllow, trustsService } from '../policy/query';
 import type { Rule } from './types';
 
@@ -13,6 +13,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'The role trusts both eks-fargate-pods.amazonaws.com and ec2.amazonaws.com: a Fargate profile must have a different Pod execution role than EC2 node groups.',
+  appliesTo: (flags) => (flags & StatementFlags.SERVICE_FARGATE) !== 0 && (flags & StatementFlags.SERVICE_EC2) !== 0,
   check(policy) {
     if (!policy) return [];
     const allow = policy.statements.filter(isAllow);

@@ -1,5 +1,5 @@
 import { removeCondition, setCondition, updateStatement } from '../policy/edit';
-import type { NormalizedCondition, NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { ACCOUNT_ID, conditionsOn, FARGATE_SERVICE, hasWildcard, isAllow, isPinning, parseArn, PARTITIONS, trustsService } from '../policy/query';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
@@ -227,6 +227,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     "A statement trusting eks-fargate-pods.amazonaws.com does not pin aws:SourceArn to Fargate profiles of the role's own account, so another account's Fargate profile could use the role (confused deputy).",
+  appliesTo: (flags) => (flags & StatementFlags.SERVICE_FARGATE) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
     const out: RuleFinding[] = [];

@@ -1,4 +1,4 @@
-import type { NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { describeAwsPrincipal, isAllow } from '../policy/query';
 import { explainNonPinning, pinningConditionOn } from './public-principal';
 import type { Rule, RuleFinding } from './types';
@@ -16,6 +16,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'The role trusts a whole other AWS account (its root or bare account id) without an sts:ExternalId, aws:PrincipalArn or aws:PrincipalOrgID condition, so any identity that account allows can assume it.',
+  appliesTo: (flags) => (flags & StatementFlags.AWS) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
     const out: RuleFinding[] = [];

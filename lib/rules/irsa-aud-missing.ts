@@ -1,5 +1,5 @@
 import { setCondition, updateStatement } from '../policy/edit';
-import type { NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { claimKey, claimPins, irsaProviders, irsaStatements, where } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
@@ -37,6 +37,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'An IRSA statement has no PROVIDER:aud condition, so tokens for any audience registered on the OIDC provider are accepted, not only sts.amazonaws.com.',
+  appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
     const out: RuleFinding[] = [];

@@ -1,3 +1,4 @@
+import { StatementFlags } from '../policy/normalize';
 import { irsaStatements, parseClaimKey, where } from './irsa/statements';
 import type { Rule, RuleFinding } from './types';
 
@@ -7,6 +8,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     "An IRSA statement's :sub or :aud condition key names another OIDC provider than the statement's Federated principal (copied from another cluster), so it does not restrict this provider's tokens.",
+  appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
     const out: RuleFinding[] = [];

@@ -1,3 +1,4 @@
+import { StatementFlags } from '../policy/normalize';
 import { isPinning } from '../policy/query';
 import { claimConditions, claimKey, claimPins, irsaStatements, parseClaimKey, where, whyNotPinning } from './irsa/statements';
 import type { Rule, RuleFinding } from './types';
@@ -8,6 +9,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'A statement trusts an EKS OIDC provider for sts:AssumeRoleWithWebIdentity without a StringEquals/StringLike condition on PROVIDER:sub, so every service account in the cluster can assume the role.',
+  appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
     const out: RuleFinding[] = [];

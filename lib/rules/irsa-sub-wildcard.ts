@@ -1,3 +1,4 @@
+import { StatementFlags } from '../policy/normalize';
 import { hasWildcard } from '../policy/query';
 import { claimPins, irsaStatements, where } from './irsa/statements';
 import type { Rule, RuleFinding } from './types';
@@ -22,6 +23,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'The PROVIDER:sub condition of an IRSA statement matches more than one service account (* or ? under StringLike) or a value that is not system:serviceaccount:NAMESPACE:NAME.',
+  appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
     const out: RuleFinding[] = [];

@@ -1,4 +1,4 @@
-import type { NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { EC2_SERVICE, EKS_SERVICE, isAllow, trustsService } from '../policy/query';
 import type { Rule } from './types';
 
@@ -13,6 +13,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'The role trusts both ec2.amazonaws.com and eks.amazonaws.com: the EKS cluster role must not also be the node role.',
+  appliesTo: (flags) => (flags & StatementFlags.SERVICE_EC2) !== 0 && (flags & StatementFlags.SERVICE_EKS) !== 0,
   check(policy) {
     if (!policy) return [];
     const allow = policy.statements.filter(isAllow);

@@ -1,4 +1,4 @@
-import type { NormalizedPrincipal, NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedPrincipal, type NormalizedStatement } from '../policy/normalize';
 import { isAllow } from '../policy/query';
 import type { Rule } from './types';
 
@@ -17,6 +17,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'An Allow statement uses NotPrincipal, so it trusts every principal in every AWS account except the few it lists.',
+  appliesTo: (flags) => (flags & StatementFlags.NOT_PRINCIPAL) !== 0,
   check(policy) {
     if (!policy) return [];
     return policy.statements

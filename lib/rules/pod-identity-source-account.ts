@@ -1,5 +1,5 @@
 import { setCondition, updateStatement } from '../policy/edit';
-import type { NormalizedCondition, NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import {
   ACCOUNT_ID,
   ARN_MATCH_OPS,
@@ -76,6 +76,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     "A statement trusting pods.eks.amazonaws.com has no aws:SourceAccount, aws:SourceOrgID, aws:SourceArn or eks-cluster request-tag condition tying it to the role's own account or clusters.",
+  appliesTo: (flags) => (flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
     return policy.statements

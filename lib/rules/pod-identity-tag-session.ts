@@ -1,3 +1,4 @@
+import { StatementFlags } from '../policy/normalize';
 import { addActions, updateStatement } from '../policy/edit';
 import { allowsAction, isAllow, POD_IDENTITY_SERVICE, trustsService } from '../policy/query';
 import type { Rule } from './types';
@@ -8,6 +9,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'The role trusts pods.eks.amazonaws.com for sts:AssumeRole but not sts:TagSession, so EKS Pod Identity can never hand its credentials to a pod.',
+  appliesTo: (flags) => (flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0,
   check(policy) {
     if (!policy) return [];
     return policy.statements

@@ -1,4 +1,4 @@
-import type { NormalizedCondition, NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { ARN_MATCH_OPS, ACCOUNT_ID, conditionsOn, hasWildcard, isAllow, isPinning, parseArn, STRING_MATCH_OPS } from '../policy/query';
 import type { Rule } from './types';
 
@@ -69,6 +69,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'The role trusts every AWS principal ("*") and no condition pins the caller\'s account, organisation or ARN, so anyone in any AWS account can assume it.',
+  appliesTo: (flags) => (flags & StatementFlags.PRINCIPAL_WILDCARD) !== 0,
   check(policy) {
     if (!policy) return [];
     return policy.statements

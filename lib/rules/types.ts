@@ -33,6 +33,12 @@ export interface Rule {
   scope: RuleScope;
   /** One sentence for the README and CLI help: what is wrong when this fires. */
   summary: string;
+  /**
+   * Optional pre-filter for the engine: false when, going by the or'ed flags of the policy's Allow
+   * statements (`TrustPolicy.allowFlags`, bits of `StatementFlags`), `check` can only return no
+   * findings. The engine then skips `check`; test/rules/applies-to.test.ts holds every rule to it.
+   */
+  appliesTo?(allowFlags: number): boolean;
   /** Which document/context the rule needs; for `target-role` the policy passed is the target's. */
   check(policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[];
   /**

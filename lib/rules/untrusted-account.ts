@@ -1,5 +1,5 @@
-import { removeStatements, updateStatement } from '../policy/edit';
-import type { NormalizedStatement, TrustPolicy } from '../policy/normalize';
+import { copyWith, removeStatements, updateStatement } from '../policy/edit';
+import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
 import { ACCOUNT_ID, describeAwsPrincipal, isAllow, parseArn } from '../policy/query';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
@@ -86,7 +86,7 @@ function withoutPrincipals(s: JsonStatement, remove: AccountPrincipal[]): JsonSt
       if (kept.length > 0) next[element] = kept;
     } else next[element] = value;
   }
-  return { ...s, Principal: next };
+  return copyWith(s, 'Principal', next);
 }
 
 export const rule: Rule = {
@@ -95,6 +95,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     "The role trusts an AWS principal or identity provider in an account that is neither the role's own nor listed in TRUSTED_ACCOUNTS.",
+  appliesTo: (flags) => (flags & (StatementFlags.AWS | StatementFlags.FEDERATED)) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
     let flagged: { s: NormalizedStatement; bad: AccountPrincipal[] }[] | null = null;

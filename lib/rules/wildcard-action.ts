@@ -1,5 +1,5 @@
 import { setActions, updateStatement } from '../policy/edit';
-import type { NormalizedStatement } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { allowsAction, isAllow, isSamlProvider, isService, POD_IDENTITY_SERVICE } from '../policy/query';
 import type { Rule } from './types';
 
@@ -60,6 +60,7 @@ export const rule: Rule = {
   scope: 'trust-policy',
   summary:
     'A trust statement allows Action "*" or "sts:*", or uses NotAction, instead of naming the STS actions its principals actually need.',
+  appliesTo: (flags) => (flags & StatementFlags.WILDCARD_ACTION) !== 0,
   check(policy) {
     if (!policy) return [];
     return policy.statements
