@@ -129,77 +129,69 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function sameDoc(a: PolicyDocument, b: PolicyDocument): boolean {
-  return sameJson(a, b);
-}
+/** Rule results by the rule's position in its rule list (undefined: not checked, or nothing found). */
+type ByRule = (RuleFinding[] | undefined)[];
 
 interface FixOutcome {
   doc: PolicyDocument | null;
-  failed: Map<RuleId, string>;
+  /** Why a rule's fix failed, by rule position; null when none did. */
+  failed: (string | undefined)[] | null;
   /** The parsed fixed document. */
   current: TrustPolicy;
-  /** Findings of the rules checked against `current` since it last changed. */
-  checks: Map<RuleId, RuleFinding[]>;
+  /** Findings of the rules checked against `current` since it last changed (`checked[i]`). */
+  checks: ByRule;
+  checked: boolean[];
 }
 
 /**
  * Apply the fixes of `rules` until no fixable finding remains (or passes run out). Findings are
  * recomputed after each change, since a fix may shift statement indexes.
  */
-function applyFixes(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, initial: Map<RuleId, RuleFinding[]>): FixOutcome {
+function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContext, initial: ByRule): FixOutcome {
+  const n = rules.length;
   let doc = policy.raw;
   let current = policy;
   let fresh = true; // `initial` still describes `doc`
-  const failed = new Map<RuleId, string>();
-  let checks = new Map<RuleId, RuleFinding[]>();
+  let failed: (string | undefined)[] | null = null;
+  let checks: ByRule = new Array(n);
+  let checked: boolean[] = new Array(n).fill(false);
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     let changed = false;
-    for (const rule of rules) {
-      if (!rule.fix || failed.has(rule.id)) continue;
+    for (let i = 0; i < n; i++) {
+      const rule = rules[i];
+      if (!rule.fix || (failed !== null && failed[i] !== undefined)) continue;
       // Checked against `current` in the last pass without changing it: checks and fixes are
       // pure, so doing it again would change nothing either.
-      if (!fresh && checks.has(rule.id)) continue;
-      const all = fresh ? initial.get(rule.id) ?? [] : runCheck(rule, current, ctx);
-      checks.set(rule.id, all);
+      if (!fresh && checked[i]) continue;
+      const all = fresh ? (initial[i] ?? (NO_FINDINGS as RuleFinding[])) : runCheck(rule, current, ctx);
+      checks[i] = all;
+      checked[i] = true;
+      if (!anyFixable(all)) continue;
       const findings = fixableOf(all);
-      if (findings.length === 0) continue;
       let next: PolicyDocument;
       try {
         next = rule.fix(doc, current, findings, ctx);
       } catch (e) {
-        failed.set(rule.id, (e as Error)?.message ?? String(e));
+        (failed ??= new Array(n))[i] = (e as Error)?.message ?? String(e);
         continue;
       }
-      if (sameDoc(next, doc)) continue;
+      if (sameJson(next, doc)) continue;
       const reparsed = parseFixedPolicy(current, next);
       if (!reparsed.ok) {
-        failed.set(rule.id, `fix produced an invalid policy: ${reparsed.problems[0]?.message}`);
+        (failed ??= new Array(n))[i] = `fix produced an invalid policy: ${reparsed.problems[0]?.message}`;
         continue;
       }
       doc = next;
       current = reparsed.policy;
-      checks = new Map();
+      checks = new Array(n);
+      checked = new Array(n).fill(false);
       fresh = false;
       changed = true;
     }
     if (!changed) break;
     fresh = false;
   }
-  return { doc: doc === policy.raw ? null : doc, failed, current, checks };
-}
-
-function checkAll(rules: Rule[], policy: TrustPolicy | null, ctx: RuleContext): Map<RuleId, RuleFinding[]> {
-  const out = new Map<RuleId, RuleFinding[]>();
-  for (const rule of rules) {
-    const fs = runCheck(rule, policy, ctx);
-    if (fs.length > 0) out.set(rule.id, fs);
-  }
-  return out;
-}
-
-function hasFixable(m: Map<RuleId, RuleFinding[]>): boolean {
-  for (const fs of m.values()) if (anyFixable(fs)) return true;
-  return false;
+  return { doc: doc === policy.raw ? null : doc, failed, current, checks, checked };
 }
 
 const TRUST_RULES = RULES.filter((r) => r.scope === 'trust-policy');
@@ -208,51 +200,71 @@ const TARGET_RULES = RULES.filter((r) => r.scope === 'target-role');
 const PERMISSION_RULES = RULES.filter((r) => r.scope === 'permissions');
 
 interface SubjectResult {
-  findings: Finding[];
   fixed: PolicyDocument | null;
   fixedRuleIds: RuleId[];
 }
 
-/** Evaluate one document against a rule set and fix what can be fixed. */
-function evaluateSubject(policy: TrustPolicy, rules: Rule[], ctx: RuleContext, subject: Finding['subject'], allowFix: boolean): SubjectResult {
-  const byRule = checkAll(rules, policy, ctx);
+/** Evaluate one document against a rule set, fix what can be fixed, and add the findings to `findings`. */
+function evaluateSubject(
+  policy: TrustPolicy,
+  rules: readonly Rule[],
+  ctx: RuleContext,
+  subject: Finding['subject'],
+  allowFix: boolean,
+  findings: Finding[],
+): SubjectResult {
+  const n = rules.length;
+  const byRule: ByRule = new Array(n);
+  let fixable = false;
+  for (let i = 0; i < n; i++) {
+    const fs = runCheck(rules[i], policy, ctx);
+    if (fs.length > 0) {
+      byRule[i] = fs;
+      if (!fixable && anyFixable(fs)) fixable = true;
+    }
+  }
   let fixed: PolicyDocument | null = null;
   const fixedRuleIds: RuleId[] = [];
-  let failed = new Map<RuleId, string>();
-  if (allowFix && hasFixable(byRule)) {
+  // Rules whose fix resolved their fixable findings, by position.
+  let resolved: boolean[] | null = null;
+  let failed: (string | undefined)[] | null = null;
+  if (allowFix && fixable) {
     const outcome = applyFixes(policy, rules, ctx, byRule);
     failed = outcome.failed;
     if (outcome.doc) {
       fixed = outcome.doc;
+      resolved = new Array(n).fill(false);
       // Only rules with fixable findings matter below; the fix loop's last pass checked most of
       // them against the fixed document already.
       // A rule's fix worked when no more of its findings remain than it had unfixable ones
-      // (a rule may report fixable and unfixable findings side by side). byRule holds rules in
-      // rule order, as before.
-      for (const rule of rules) {
-        const fs = byRule.get(rule.id);
+      // (a rule may report fixable and unfixable findings side by side).
+      for (let i = 0; i < n; i++) {
+        const fs = byRule[i];
         if (!anyFixable(fs)) continue;
-        const remaining = outcome.checks.get(rule.id) ?? runCheck(rule, outcome.current, ctx);
+        const remaining = outcome.checked[i] ? outcome.checks[i]! : runCheck(rules[i], outcome.current, ctx);
         let unfixable = 0;
         for (const f of fs!) if (!f.fixable) unfixable++;
-        if (remaining.length <= unfixable) fixedRuleIds.push(rule.id);
+        if (remaining.length <= unfixable) {
+          fixedRuleIds.push(rules[i].id);
+          resolved[i] = true;
+        }
       }
     }
   }
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const fs = byRule.get(rule.id);
+  for (let i = 0; i < n; i++) {
+    const fs = byRule[i];
     if (fs === undefined) continue;
-    const fixFailed = failed.has(rule.id);
+    const rule = rules[i];
+    const fixFailed = failed !== null && failed[i] !== undefined;
     // A fixable finding that the fix did not resolve is reported as not fixable.
-    const resolved = allowFix && !fixFailed && fixedRuleIds.includes(rule.id);
+    const ok = resolved !== null && !fixFailed && resolved[i];
     for (const f of fs) {
       let message = f.message;
-      if (f.fixable && fixFailed) message += ` (the automatic fix failed: ${failed.get(rule.id)})`;
-      findings.push(makeFinding(rule, f.statement, message, f.fixable && resolved, subject));
+      if (f.fixable && fixFailed) message += ` (the automatic fix failed: ${failed![i]})`;
+      findings.push(makeFinding(rule, f.statement, message, f.fixable && ok, subject));
     }
   }
-  return { findings, fixed, fixedRuleIds };
+  return { fixed, fixedRuleIds };
 }
 
 function invalidFindings(problems: { statement: number | null; message: string }[], subject?: Finding['subject']): Finding[] {
@@ -308,8 +320,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
 
   if (parsed && !parsed.ok) findings.push(...invalidFindings(parsed.problems));
   if (policy) {
-    const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, allowFix);
-    findings.push(...r.findings);
+    const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, allowFix, findings);
     fixedPolicy = r.fixed;
     fixedRuleIds.push(...r.fixedRuleIds);
   }
@@ -318,8 +329,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
     if (context.targetRole && context.targetRole.trustPolicy !== undefined) {
       const target = parsePolicy(context.targetRole.trustPolicy);
       if (target.ok) {
-        const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', allowFix);
-        findings.push(...r.findings);
+        const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', allowFix, findings);
         fixedTargetPolicy = r.fixed;
         fixedTargetRuleIds.push(...r.fixedRuleIds);
       } else {
