@@ -70,9 +70,34 @@ export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | nul
       }
     }
   }
-  const trustedAccountSet = new Set<string>(ctx.trustedAccounts ?? []);
+  const trusted = ctx.trustedAccounts;
+  let trustedAccountSet: Set<string>;
+  if (Array.isArray(trusted)) {
+    trustedAccountSet = new Set<string>();
+    for (let i = 0; i < trusted.length; i++) trustedAccountSet.add(trusted[i]);
+  } else trustedAccountSet = new Set<string>(trusted ?? []);
   if (roleAccount) trustedAccountSet.add(roleAccount);
-  return { ...ctx, roleAccount, partition: partition ?? 'aws', trustedAccountSet };
+  // Every field of EvaluationContext, spelled out (the type makes a new field a compile error
+  // here): one object shape for every evaluation, which keeps the rules' reads of the context
+  // monomorphic (a spread gives each caller's shape).
+  const out: RuleContext & { [K in keyof Required<EvaluationContext>]: EvaluationContext[K] } = {
+    roleArn: ctx.roleArn,
+    account: ctx.account,
+    rolePath: ctx.rolePath,
+    trustedAccounts: ctx.trustedAccounts,
+    fargateProfileArns: ctx.fargateProfileArns,
+    attachedPolicies: ctx.attachedPolicies,
+    knownNodeRole: ctx.knownNodeRole,
+    knownFargateRole: ctx.knownFargateRole,
+    association: ctx.association,
+    associationRole: ctx.associationRole,
+    targetRole: ctx.targetRole,
+    maxPolicyLength: ctx.maxPolicyLength,
+    roleAccount,
+    partition: partition ?? 'aws',
+    trustedAccountSet,
+  };
+  return out;
 }
 
 const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
