@@ -305,9 +305,12 @@ function parseOperator(operator: string): Readonly<ParsedOperator> | null {
   return parsed;
 }
 
+/** The conditions of every statement without a Condition (read-only, like the rest of the parse). */
+const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
+
 function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
+  if (v === undefined) return NO_CONDITIONS as NormalizedCondition[];
   const out: NormalizedCondition[] = [];
-  if (v === undefined) return out;
   if (!isPlainObject(v)) {
     problems.push(`${at(index, 'Condition')} must be an object of condition operators`);
     return out;
@@ -336,8 +339,12 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
   return out;
 }
 
+/** parseStatement's problems, reused (it is not re-entrant): most statements have none. */
+const scratch: string[] = [];
+
 function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]): NormalizedStatement | null {
-  const local: string[] = [];
+  const local = scratch;
+  local.length = 0;
   if (!isPlainObject(raw)) {
     problems.push({ statement: index, message: `Statement[${index}] is not an object` });
     return null;
@@ -449,7 +456,9 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   const statements: NormalizedStatement[] = [];
   let allowFlags = 0;
   let next = 0; // where to look for the next statement in `previous`
-  rawStatements.forEach((s, i) => {
+  for (let i = 0; i < rawStatements.length; i++) {
+    const s = rawStatements[i];
+    if (s === undefined && !(i in rawStatements)) continue; // a hole (object input), as forEach skipped
     const j = previous ? findParsed(previous, s, next) : -1;
     if (previous && j >= 0) {
       // parseStatement depends only on the statement and its index; a valid one has no problems.
@@ -457,14 +466,14 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
       statements.push(known.index === i ? known : { ...known, index: i, answers: undefined });
       if (known.flags & StatementFlags.ALLOW) allowFlags |= known.flags;
       next = j + 1;
-      return;
+      continue;
     }
     const n = parseStatement(s, i, problems);
     if (n) {
       statements.push(n);
       if (n.flags & StatementFlags.ALLOW) allowFlags |= n.flags;
     }
-  });
+  }
   if (problems.length > 0) return { ok: false, problems, raw: doc };
   const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements, allowFlags };
   if (jsonOnly) policy.jsonOnly = true;
