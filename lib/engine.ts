@@ -4,7 +4,7 @@
  * no environment, no logging, never throws.
  */
 import { parseFixedPolicy, parsePolicy, type TrustPolicy } from './policy/normalize';
-import { parsedJsonLength, serializedLength } from './policy/edit';
+import { fixedLengthBound, parsedJsonLength, serializedLength } from './policy/edit';
 import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
 import { SEVERITIES } from './policy/types';
@@ -297,6 +297,14 @@ function invalidFindings(problems: { statement: number | null; message: string }
   return problems.map((p) => toFinding(rule, { statement: p.statement, message: p.message, fixable: false }, subject));
 }
 
+/** Is the fixed trust policy over the length limit? Measured only when a cheap bound cannot tell. */
+function fixedTooLong(input: unknown, original: PolicyDocument, fixed: PolicyDocument, maxLen: number): boolean {
+  if (typeof input !== 'string') return serializedLength(fixed) > maxLen;
+  const bound = fixedLengthBound(input, original, fixed);
+  if (bound !== null && bound <= maxLen) return false;
+  return parsedJsonLength(fixed) > maxLen;
+}
+
 function isServiceLinked(ctx: EvaluationContext): boolean {
   return (ctx.rolePath ?? '').startsWith('/aws-service-role/') || String(ctx.roleArn ?? '').includes(':role/aws-service-role/');
 }
@@ -368,7 +376,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
 
   // A document parsed from JSON text (and fixed) holds only JSON values: measured without serialising.
   const lengthOf = (doc: PolicyDocument, fromText: boolean) => (fromText ? parsedJsonLength(doc) : serializedLength(doc));
-  if (fixedPolicy && lengthOf(fixedPolicy, typeof input === 'string') > maxLen) {
+  if (fixedPolicy && fixedTooLong(input, policy!.raw, fixedPolicy, maxLen)) {
     fixRejected = `the fixed trust policy would be ${serializedLength(fixedPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
   if (fixedTargetPolicy && lengthOf(fixedTargetPolicy, typeof context.targetRole?.trustPolicy === 'string') > maxLen) {

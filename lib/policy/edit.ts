@@ -144,3 +144,48 @@ export function parsedJsonLength(value: unknown): number {
   }
   return n + (members > 0 ? members : 1);
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * An upper bound of `parsedJsonLength(fixed)` that does not walk the statements a fix left alone,
+ * or null when none is cheap. `fixed` must be a fix of `original`, which was parsed from `text`
+ * (the evaluated input, possibly URL-encoded or padded: never shorter than the JSON it decodes
+ * to). Why it bounds:
+ * - `JSON.stringify(JSON.parse(t))` is never longer than `t`, except that a number written with
+ *   an unsigned exponent gains its "+" ("1e21" -> "1e+21"; such a number takes at least four
+ *   characters and a separator, so at most a quarter of `t` is gained) and a raw lone surrogate
+ *   becomes a six-character escape (such input gets null). Whitespace, escapes and repeated keys
+ *   only make `t` longer than what it parses to.
+ * - The fix may change Version and Statement; any other top-level change gets null. A changed
+ *   Version and every statement not in the original (by reference) are added in full (with a
+ *   separator and brackets); whatever the fix removed or replaced is not subtracted.
+ */
+export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument): number | null {
+  if (SURROGATE.test(text)) return null;
+  let bound = text.length + Math.ceil(text.length / 4);
+  for (const k of Object.keys(fixed)) {
+    const v = fixed[k];
+    if (v === original[k] || v === undefined) continue;
+    if (k === 'Version') bound += parsedJsonLength(k) + 1 + parsedJsonLength(v) + 1;
+    else if (k === 'Statement') {
+      const before = statementsOf(original);
+      const after = statementsOf(fixed);
+      const kept: boolean[] = new Array(before.length).fill(false);
+      bound += 2;
+      for (let i = 0; i < after.length; i++) {
+        // Each original statement is paid for once, in the text; a second use is added in full.
+        let j = -1;
+        for (let b = 0; b < before.length; b++) {
+          if (!kept[b] && before[b] === after[i]) {
+            j = b;
+            break;
+          }
+        }
+        if (j >= 0) kept[j] = true;
+        else bound += parsedJsonLength(after[i]) + 1;
+      }
+    } else return null;
+  }
+  return bound;
+}

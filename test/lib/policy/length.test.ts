@@ -1,0 +1,62 @@
+/**
+ * The fixed policy's length decides whether a fix is written (maxPolicyLength). The engine measures
+ * it exactly only when a cheap upper bound (fixedLengthBound) cannot tell: the bound must never be
+ * below the exact length, whatever the text looked like.
+ */
+import fc from 'fast-check';
+import { evaluate } from '../../../lib/engine';
+import { fixedLengthBound, parsedJsonLength, serializedLength } from '../../../lib/policy/edit';
+import type { PolicyDocument } from '../../../lib/policy/types';
+import { scenarioArb } from '../../support/arbitraries';
+
+const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 1000;
+
+/** Ways of writing the same document that change the text's length but not what it parses to. */
+const spellingArb = fc.constantFrom<(doc: PolicyDocument) => string>(
+  (d) => JSON.stringify(d),
+  (d) => JSON.stringify(d, null, 2),
+  (d) => encodeURIComponent(JSON.stringify(d)),
+  (d) => `  ${JSON.stringify(d)}\n`,
+  // Escaped solidus and unicode escapes: longer text, same strings.
+  (d) => JSON.stringify(d).replace(/\//g, '\\/').replace(/a/g, '\\u0061'),
+);
+
+describe('fixedLengthBound', () => {
+  it('is never below the length of the fixed policy', () => {
+    let bounded = 0;
+    fc.assert(
+      fc.property(scenarioArb({ maxStatements: 6 }), spellingArb, ({ policy, ctx }, spell) => {
+        const text = spell(policy);
+        const r = evaluate(text, { ...ctx, maxPolicyLength: 100_000 });
+        if (!r.fixedPolicy || !r.originalPolicy) return;
+        const bound = fixedLengthBound(text, r.originalPolicy, r.fixedPolicy);
+        if (bound === null) return;
+        bounded++;
+        expect(bound).toBeGreaterThanOrEqual(serializedLength(r.fixedPolicy));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(bounded).toBeGreaterThan(NUM_RUNS / 4);
+  });
+
+  it('covers numbers that gain a "+" when serialised', () => {
+    const original = JSON.parse('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"a":[1e21,1e21,1e21,1e21,1e21,1e21]}}}}');
+    const text = JSON.stringify(original).replace(/1e\+21/g, '1e21');
+    const fixed = { ...original };
+    expect(fixedLengthBound(text, original, fixed)).toBeGreaterThanOrEqual(serializedLength(fixed));
+    expect(text.length).toBeLessThan(serializedLength(fixed));
+  });
+
+  it('gives up on raw lone surrogates and on top-level changes other than Version and Statement', () => {
+    const original = { Statement: [{ Sid: 'x\ud800', Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] };
+    expect(fixedLengthBound(JSON.stringify(original).replace('\\ud800', '\ud800'), original, { ...original })).toBeNull();
+    expect(fixedLengthBound('{}', { Id: 'a' }, { Id: 'b' })).toBeNull();
+  });
+
+  it('adds a statement used twice in full', () => {
+    const s = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    const original = { Statement: [s] };
+    const fixed = { Statement: [s, s] };
+    expect(fixedLengthBound(JSON.stringify(original), original, fixed)).toBeGreaterThanOrEqual(parsedJsonLength(fixed));
+  });
+});
