@@ -29,7 +29,8 @@ export interface LambdaBenchResult {
 
 function bundle(outDir: string): string {
   const outfile = path.join(outDir, 'iamEvents.js');
-  // The settings of serverless.yml's custom.esbuild (alias: the environment-only credential chain).
+  // The settings of serverless.yml's custom.esbuild (alias: the environment-only credential chain,
+  // the Map-based LRU cache).
   buildSync({
     entryPoints: [path.join(ROOT, 'functions/iamEvents.ts')],
     bundle: true,
@@ -38,7 +39,10 @@ function bundle(outDir: string): string {
     platform: 'node',
     target: 'node22',
     mainFields: ['module', 'main'],
-    alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lib/aws/lambda-credentials.ts') },
+    alias: {
+      '@aws-sdk/credential-provider-node': path.join(ROOT, 'lib/aws/lambda-credentials.ts'),
+      'mnemonist/lru-cache': path.join(ROOT, 'lib/aws/lru-cache.ts'),
+    },
     outfile,
     logLevel: 'silent',
   });
