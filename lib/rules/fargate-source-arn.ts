@@ -59,12 +59,15 @@ interface CtxFacts {
   targets: readonly string[] | null;
   targetText: string | null;
   addPlan: Plan | null;
+  /** The ends of the messages of fixable findings (after `what`), once asked. */
+  addTail: string | null;
+  narrowTail: string | null;
 }
 
 let last: CtxFacts | null = null;
 
 function factsOf(ctx: RuleContext): CtxFacts {
-  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null, targetText: null, addPlan: null };
+  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null, targetText: null, addPlan: null, addTail: null, narrowTail: null };
   return last;
 }
 
@@ -180,6 +183,21 @@ function covers(i: number, j: number): boolean {
 }
 
 /**
+ * The cluster of a Fargate profile's resource, `fargateprofile/CLUSTER/NAME/ID` (three non-empty
+ * parts, the cluster without wildcards: /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/), else null.
+ */
+function profileCluster(resource: string): string | null {
+  const start = PROFILE_PREFIX.length;
+  if (!resource.startsWith(PROFILE_PREFIX)) return null;
+  const a = resource.indexOf('/', start);
+  if (a <= start) return null;
+  const b = resource.indexOf('/', a + 1);
+  if (b <= a + 1 || b === resource.length - 1 || resource.indexOf('/', b + 1) !== -1) return null;
+  const cluster = resource.slice(start, a);
+  return hasWildcard(cluster) ? null : cluster;
+}
+
+/**
  * What the fix writes: one pattern per cluster known to use the role as Pod execution role (from
  * its Fargate profile ARNs in the role's account), else every Fargate profile of the account.
  */
@@ -189,10 +207,11 @@ export function targetSourceArns(ctx: RuleContext): string[] {
   const out: string[] = [];
   for (const profileArn of ctx.fargateProfileArns ?? []) {
     const arn = parseArn(profileArn);
-    const m = arn ? /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/.exec(arn.resource) : null;
     // Another account's profile can never use this role; naming it would widen the condition.
-    if (!arn || !m || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
-    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${m[1]}/*`;
+    if (!arn || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
+    const cluster = profileCluster(arn.resource);
+    if (cluster === null) continue;
+    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${cluster}/*`;
     if (!out.includes(pattern)) out.push(pattern);
   }
   return out.length > 0 ? out : [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
@@ -343,17 +362,26 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     found.s = null;
     found.ctx = null;
   }
-  const target = account === null ? 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*' : targetTextFor(ctx);
-  const todo = plan.ok
-    ? pins.length === 0
-      ? `The automatic fix adds ArnLike aws:SourceArn = ${target}.`
-      : `The automatic fix narrows the condition to ${target}, keeping the values that are already correct and dropping those of other accounts or resources.`
-    : `Set ArnLike aws:SourceArn to ${target} by hand (${plan.reason}).`;
   return {
     statement: s.index,
-    message: `${where(s)} trusts eks-fargate-pods.amazonaws.com but ${what}. ${CONFUSED_DEPUTY}${todo}`,
+    message: `${where(s)} trusts eks-fargate-pods.amazonaws.com but ${what}${tailOf(plan, pins.length === 0, ctx)}`,
     fixable: plan.ok,
   };
+}
+
+const UNKNOWN_TARGET = 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*';
+
+/** What a finding's message says after `what`: why it matters and what to do. */
+function tailOf(plan: Plan, adds: boolean, ctx: RuleContext): string {
+  if (!plan.ok) {
+    const target = ctx.roleAccount === null ? UNKNOWN_TARGET : targetTextFor(ctx);
+    return `. ${CONFUSED_DEPUTY}Set ArnLike aws:SourceArn to ${target} by hand (${plan.reason}).`;
+  }
+  // A plan is ok only with the role's account known.
+  const f = factsOf(ctx);
+  if (adds) return (f.addTail ??= `. ${CONFUSED_DEPUTY}The automatic fix adds ArnLike aws:SourceArn = ${targetTextFor(ctx)}.`);
+  return (f.narrowTail ??=
+    `. ${CONFUSED_DEPUTY}The automatic fix narrows the condition to ${targetTextFor(ctx)}, keeping the values that are already correct and dropping those of other accounts or resources.`);
 }
 
 const checkStatementOnce = perStatement(checkStatement);
