@@ -135,6 +135,34 @@ export function sourceArnProblem(value: string, account: string | null, partitio
 }
 
 /**
+ * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
+ * (most values are fine, and the problem is only worded for those that are not).
+ */
+export function sourceArnFine(value: string, account: string | null, partition: string | null): boolean {
+  if (!value.startsWith('arn:')) return false;
+  const p1 = value.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : value.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : value.indexOf(':', p2 + 1);
+  const p4 = p3 < 0 ? -1 : value.indexOf(':', p3 + 1);
+  if (p4 < 0) return false;
+  // Partition: known (no wildcard then), and the role's when that is known.
+  if (partition !== null) {
+    if (p1 - 4 !== partition.length || !value.startsWith(partition, 4) || !PARTITION_SET.has(partition)) return false;
+  } else if (!PARTITION_SET.has(value.slice(4, p1))) return false;
+  // Service eks, some region.
+  if (p2 - p1 !== 4 || !value.startsWith('eks', p1 + 1) || p3 === p2 + 1) return false;
+  // A literal account (12 digits), the role's when that is known.
+  if (p4 - p3 !== 13) return false;
+  for (let k = p3 + 1; k < p4; k++) {
+    const ch = value.charCodeAt(k);
+    if (ch < 48 || ch > 57) return false;
+  }
+  if (account !== null && (account.length !== 12 || !value.startsWith(account, p3 + 1))) return false;
+  // A Fargate profile resource.
+  return value.length - (p4 + 1) > PROFILE_PREFIX.length && value.startsWith(PROFILE_PREFIX, p4 + 1);
+}
+
+/**
  * Does glob `outer` match every string glob `inner` matches (case-sensitive; `*` any run, `?` one
  * character)? Sound: a literal or `?` in `outer` never absorbs a `*` of `inner`.
  */
@@ -142,6 +170,7 @@ export function globCovers(outer: string, inner: string): boolean {
   // A glob without wildcards matches itself only, and covers a glob matching only that string.
   if (outer === inner) return true;
   if (!hasWildcard(outer)) return false;
+  if (outer.length + inner.length <= MAX_SCAN) return coversByScan(outer, inner);
   const width = inner.length + 1;
   const size = (outer.length + 1) * width;
   let memo = coverMemo;
@@ -154,6 +183,46 @@ export function globCovers(outer: string, inner: string): boolean {
   cWidth = width;
   cMemo = memo;
   return covers(0, 0);
+}
+
+const STAR = 42; // '*'
+const QUESTION = 63; // '?'
+
+/**
+ * Up to this length (outer plus inner) globCovers scans; above it, it recurses as it always did,
+ * depth outer + inner, which overflows the stack (an error the engine reports) for values
+ * thousands of characters long. Far below that depth, the scan gives the same answers.
+ */
+const MAX_SCAN = 2000;
+
+/**
+ * globCovers without recursion or memo: `outer` matched against `inner` as a string, where a `*`
+ * of outer takes any run of inner (wildcards included), a `?` any one character but `*`, and any
+ * other character only itself. Every token but `*` takes exactly one character, so the classic
+ * scan (on a mismatch, let the last `*` take one more character) decides it.
+ */
+function coversByScan(outer: string, inner: string): boolean {
+  const m = outer.length;
+  const n = inner.length;
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n) {
+    const o = i < m ? outer.charCodeAt(i) : -1;
+    if (o === STAR) {
+      star = i++;
+      mark = j;
+    } else if (o !== -1 && (o === QUESTION ? inner.charCodeAt(j) !== STAR : o === inner.charCodeAt(j))) {
+      i++;
+      j++;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < m && outer.charCodeAt(i) === STAR) i++;
+  return i === m;
 }
 
 /** globCovers' memo (0 unknown, 1 false, 2 true), kept between calls up to this size. */
@@ -278,7 +347,7 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
     const keep: string[] = [];
     const replacements: string[] = [];
     for (const v of c.values) {
-      const problem = known !== null ? known[p++] : sourceArnProblem(v, account, partition);
+      const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
       if (problem === null) keep.push(v);
       else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements.push(targets[t]);
     }
@@ -343,7 +412,7 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     let bad = '';
     for (const c of pins) {
       for (const v of c.values) {
-        const why = sourceArnProblem(v, account, partition);
+        const why = sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
         problems.push(why);
         if (why === null) continue;
         const one = `${c.operator} "${v}" ${why}`;
