@@ -1,5 +1,6 @@
 import type { NormalizedStatement } from '../policy/normalize';
-import { hasWildcard, isAllow, isSamlProvider, parseArn, parseOidcProvider } from '../policy/query';
+import { hasWildcard, isAllow } from '../policy/query';
+import { federatedKind, FederatedKind } from './support/account-arn';
 import type { Rule, RuleFinding } from './types';
 
 /** How a principal can reach STS; `unknown` is never judged. */
@@ -38,12 +39,18 @@ function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
+/** PrincipalKind of each FederatedKind (support/account-arn.ts). */
+const FEDERATED_KINDS: PrincipalKind[] = [];
+FEDERATED_KINDS[FederatedKind.Saml] = 'saml';
+FEDERATED_KINDS[FederatedKind.Oidc] = 'web-identity';
+// Non-ARN Federated values are web identity providers (cognito-identity.amazonaws.com,
+// accounts.google.com, graph.facebook.com, www.amazon.com); other ARNs we do not know.
+FEDERATED_KINDS[FederatedKind.OtherArn] = 'unknown';
+FEDERATED_KINDS[FederatedKind.NotArn] = 'web-identity';
+
+/** SAML provider, OIDC provider (isSamlProvider, parseOidcProvider), another ARN, or not an ARN. */
 function classifyFederated(value: string): PrincipalKind {
-  if (isSamlProvider(value)) return 'saml';
-  if (parseOidcProvider(value)) return 'web-identity';
-  // Non-ARN Federated values are web identity providers (cognito-identity.amazonaws.com,
-  // accounts.google.com, graph.facebook.com, www.amazon.com); other ARNs we do not know.
-  return parseArn(value) ? 'unknown' : 'web-identity';
+  return FEDERATED_KINDS[federatedKind(value)];
 }
 
 function classifyPrincipals(s: NormalizedStatement): ClassifiedPrincipal[] {

@@ -1,10 +1,25 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { describeAwsPrincipal, isAllow } from '../policy/query';
 import { explainNonPinning, pinningConditionOn } from './public-principal';
+import { rootAccountStart } from './support/account-arn';
 import type { Rule, RuleFinding } from './types';
 
 /** Conditions that narrow a whole-account grant to a known caller (spec/RULES.md). */
 const NARROWING_KEYS = ['sts:ExternalId', 'aws:PrincipalArn', 'aws:PrincipalOrgID'];
+
+/**
+ * Does any of these AWS principals name the root of an account other than `roleAccount`
+ * (describeAwsPrincipal: kind root, an account, not the role's)? Allocates nothing.
+ */
+function anyForeignRoot(aws: string[], roleAccount: string | null): boolean {
+  for (let i = 0; i < aws.length; i++) {
+    const v = aws[i];
+    const at = rootAccountStart(v);
+    if (at < 0) continue;
+    if (roleAccount === null || roleAccount.length !== 12 || !v.startsWith(roleAccount, at)) return true;
+  }
+  return false;
+}
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -21,7 +36,7 @@ export const rule: Rule = {
     if (!policy) return [];
     const out: RuleFinding[] = [];
     for (const s of policy.statements) {
-      if (!isAllow(s) || !s.principal) continue;
+      if (!isAllow(s) || !s.principal || !anyForeignRoot(s.principal.aws, ctx.roleAccount)) continue;
       // Accounts in TRUSTED_ACCOUNTS are still foreign here: being allowed to appear as a
       // principal says nothing about how narrowly they are trusted.
       const roots = s.principal.aws
