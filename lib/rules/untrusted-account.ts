@@ -6,42 +6,20 @@ import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
-/** The principal elements that can name an account. */
-type AccountElement = 'AWS' | 'Federated';
-
-interface AccountPrincipal {
-  element: AccountElement;
-  /** The value exactly as written in the policy. */
-  value: string;
-  account: string;
-}
-
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
-/**
+/*
  * Principals that belong to an account: AWS bare ids, root, role, user, assumed-role and
- * federated-user ARNs, and Federated provider ARNs. `*` and unique ids (AROA…) name no account;
- * Federated values such as `cognito-identity.amazonaws.com` are not ARNs and name none either.
+ * federated-user ARNs (describeAwsPrincipal(v).account), and Federated provider ARNs (a 12-digit
+ * parseArn(v).account). `*` and unique ids (AROA…) name no account; Federated values such as
+ * `cognito-identity.amazonaws.com` are not ARNs and name none either.
  */
-function accountPrincipals(s: NormalizedStatement): AccountPrincipal[] {
-  const out: AccountPrincipal[] = [];
-  const p = s.principal!;
-  for (const value of p.aws) {
-    const at = awsAccountStart(value);
-    if (at >= 0) out.push({ element: 'AWS', value, account: at === 0 && value.length === 12 ? value : value.slice(at, at + 12) });
-  }
-  for (const value of p.federated) {
-    const at = arnAccountStart(value);
-    if (at >= 0) out.push({ element: 'Federated', value, account: value.slice(at, at + 12) });
-  }
-  return out;
-}
 
 /** Does the statement name a principal in an account that is not trusted? Allocates nothing. */
 function anyUntrusted(s: NormalizedStatement, trusted: Set<string>): boolean {
-  if (s.effect !== 'Allow') return false;
+  if (!isAllow(s)) return false;
   const p = s.principal;
   if (p === null) return false;
   const aws = p.aws;
@@ -59,8 +37,10 @@ function anyUntrusted(s: NormalizedStatement, trusted: Set<string>): boolean {
 
 /** A statement's untrusted principals and what check says about them (all read-only). */
 interface Flagged {
-  bad: AccountPrincipal[];
-  /** Removing `bad` would leave the statement's Principal with no value at all. */
+  /** Untrusted values of Principal.AWS and Principal.Federated, as written, in order. */
+  aws: string[];
+  federated: string[];
+  /** Removing them would leave the statement's Principal with no value at all. */
   empties: boolean;
   /** `Statement N (sid) trusts P1, P2: ` */
   head: string;
@@ -69,69 +49,56 @@ interface Flagged {
   plural: boolean;
 }
 
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 /**
  * The statement's untrusted principals, or null when it has none. Memoised per statement and
- * context; only asked about statements anyUntrusted picked.
+ * context; only asked about statements anyUntrusted picked (and by fix).
  */
 const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagged | null => {
-  if (!isAllow(s) || !s.principal) return null;
-  const bad: AccountPrincipal[] = [];
-  let awsBad = 0;
-  let fedBad = 0;
-  for (const a of accountPrincipals(s)) {
-    if (ctx.trustedAccountSet.has(a.account)) continue;
-    bad.push(a);
-    if (a.element === 'AWS') awsBad++;
-    else fedBad++;
-  }
-  if (bad.length === 0) return null;
   const p = s.principal;
-  // Each value (duplicates included) yields at most one entry, and equal values share their
-  // account: all of a list's values are removed exactly when each yielded an entry.
-  const empties =
-    !p.wildcard && awsBad === p.aws.length && fedBad === p.federated.length && p.service.length === 0 && p.canonicalUser.length === 0;
-  let principals = bad[0].value;
-  let accounts = bad[0].account;
-  let distinct = 1;
-  for (let i = 1; i < bad.length; i++) {
-    principals += `, ${bad[i].value}`;
-    const acc = bad[i].account;
-    let seen = false;
-    for (let j = 0; j < i; j++) {
-      if (bad[j].account === acc) {
-        seen = true;
-        break;
+  if (!isAllow(s) || p === null) return null;
+  const trusted = ctx.trustedAccountSet;
+  let aws = NO_VALUES as string[];
+  let federated = NO_VALUES as string[];
+  let principals = '';
+  let accounts = ''; // distinct 12-digit ids joined with ", ": a 12-digit substring is one of them
+  let distinct = 0;
+  for (let e = 0; e < 2; e++) {
+    const values = e === 0 ? p.aws : p.federated;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const at = e === 0 ? awsAccountStart(value) : arnAccountStart(value);
+      if (at < 0 || trustedAt(value, at, trusted)) continue;
+      if (e === 0) (aws === NO_VALUES ? (aws = []) : aws).push(value);
+      else (federated === NO_VALUES ? (federated = []) : federated).push(value);
+      principals = principals === '' ? value : `${principals}, ${value}`;
+      const account = at === 0 && value.length === 12 ? value : value.slice(at, at + 12);
+      if (distinct === 0) {
+        accounts = account;
+        distinct = 1;
+      } else if (!accounts.includes(account)) {
+        accounts = `${accounts}, ${account}`;
+        distinct++;
       }
     }
-    if (!seen) {
-      accounts += `, ${acc}`;
-      distinct++;
-    }
   }
+  if (distinct === 0) return null;
+  // Each value (duplicates included) is listed at most once per occurrence, and equal values
+  // share their account: all of a list's values go exactly when each occurrence is listed.
+  const empties =
+    !p.wildcard && aws.length === p.aws.length && federated.length === p.federated.length && p.service.length === 0 && p.canonicalUser.length === 0;
   const plural = distinct > 1;
-  return {
-    bad,
-    empties,
-    head: `${where(s)} trusts ${principals}: `,
-    accounts: `${plural ? 'accounts' : 'account'} ${accounts}`,
-    plural,
-  };
+  return { aws, federated, empties, head: `${where(s)} trusts ${principals}: `, accounts: `${plural ? 'accounts' : 'account'} ${accounts}`, plural };
 });
 
-/** The values of `remove` under `element`, in order. */
-function valuesOf(remove: AccountPrincipal[], element: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < remove.length; i++) if (remove[i].element === element) out.push(remove[i].value);
-  return out;
-}
-
 /** Remove the given values from Principal.AWS / Principal.Federated, keeping each element's string/list form. */
-function withoutPrincipals(s: JsonStatement, remove: AccountPrincipal[]): JsonStatement {
+function withoutPrincipals(s: JsonStatement, remove: Flagged): JsonStatement {
   const principal = s.Principal;
   if (!principal || typeof principal !== 'object' || Array.isArray(principal)) return s;
   const next: Record<string, unknown> = {};
   for (const [element, value] of Object.entries(principal as Record<string, unknown>)) {
-    const drop = element === 'AWS' || element === 'Federated' ? valuesOf(remove, element) : [];
+    const drop = element === 'AWS' ? remove.aws : element === 'Federated' ? remove.federated : (NO_VALUES as string[]);
     if (drop.length === 0) next[element] = value;
     else if (typeof value === 'string') {
       if (!drop.includes(value)) next[element] = value;
@@ -221,10 +188,7 @@ export const rule: Rule = {
       const f = flaggedOf(s, ctx);
       if (f === null) continue;
       if (f.empties) (drop ??= new Set<number>()).add(s.index);
-      else {
-        const bad = f.bad;
-        next = updateStatement(next, s.index, (raw) => withoutPrincipals(raw, bad));
-      }
+      else next = updateStatement(next, s.index, (raw) => withoutPrincipals(raw, f));
     }
     return drop !== null ? removeStatements(next, drop) : next;
   },
