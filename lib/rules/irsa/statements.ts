@@ -28,6 +28,10 @@ export interface ProviderKeys {
   aud: string;
   subLower: string;
   audLower: string;
+  /** The facts' lists of a statement trusting this provider alone (shared, read-only). */
+  providers: OidcProvider[];
+  keys: ProviderKeys[];
+  prefixes: string[];
 }
 
 /** Keys by (memoised, so long-lived) provider. */
@@ -38,7 +42,9 @@ export function keysOf(provider: OidcProvider): ProviderKeys {
   if (keys === undefined) {
     const sub = claimKey(provider, 'sub');
     const aud = claimKey(provider, 'aud');
-    keys = { name: provider.prefix, prefix: provider.prefix.toLowerCase(), sub, aud, subLower: sub.toLowerCase(), audLower: aud.toLowerCase() };
+    const prefix = provider.prefix.toLowerCase();
+    keys = { name: provider.prefix, prefix, sub, aud, subLower: sub.toLowerCase(), audLower: aud.toLowerCase(), providers: [provider], keys: [], prefixes: [prefix] };
+    keys.keys.push(keys);
     if (providerKeys.size > 10_000) providerKeys.clear();
     providerKeys.set(provider, keys);
   }
@@ -79,14 +85,6 @@ export interface IrsaStatement {
   prefixes: string[];
 }
 
-/** The key prefix a Federated principal's claims carry, or null for SAML and unknown ARNs. */
-function claimPrefix(federated: string): string | null {
-  const oidc = parseOidcProvider(federated);
-  if (oidc) return keysOf(oidc).prefix;
-  // Built-in web identity providers are written by name (cognito-identity.amazonaws.com, …).
-  return parseArn(federated) ? null : federated.toLowerCase();
-}
-
 /** The IRSA facts of a statement, or null when it is not an IRSA statement; kept in its memo. */
 export function irsaFacts(s: NormalizedStatement): IrsaFacts | null {
   const memo = s.memo;
@@ -94,22 +92,30 @@ export function irsaFacts(s: NormalizedStatement): IrsaFacts | null {
   let facts: IrsaFacts | null = null;
   if (isAllow(s) && s.principal && s.principal.federated.length > 0 && allowsAction(s, WEB_IDENTITY_ACTION)) {
     const federated = s.principal.federated;
-    let providers: OidcProvider[] | null = null;
-    let keys: ProviderKeys[] | null = null;
-    for (let i = 0; i < federated.length; i++) {
-      const p = parseOidcProvider(federated[i]);
+    if (federated.length === 1) {
+      // The common case: the facts of a provider's only statement kind are the same every time.
+      const p = parseOidcProvider(federated[0]);
       if (p !== null && p.eks) {
-        (providers ??= []).push(p);
-        (keys ??= []).push(keysOf(p));
+        const k = keysOf(p);
+        facts = { providers: k.providers, keys: k.keys, prefixes: k.prefixes, scan: -1 };
       }
-    }
-    if (providers !== null && keys !== null) {
+    } else {
+      let providers: OidcProvider[] | null = null;
+      let keys: ProviderKeys[] | null = null;
       const prefixes: string[] = [];
       for (let i = 0; i < federated.length; i++) {
-        const prefix = claimPrefix(federated[i]);
-        if (prefix !== null) prefixes.push(prefix);
+        const p = parseOidcProvider(federated[i]);
+        if (p !== null) {
+          const k = keysOf(p);
+          if (p.eks) {
+            (providers ??= []).push(p);
+            (keys ??= []).push(k);
+          }
+          prefixes.push(k.prefix);
+          // Built-in web identity providers are written by name (cognito-identity.amazonaws.com, …).
+        } else if (!parseArn(federated[i])) prefixes.push(federated[i].toLowerCase());
       }
-      facts = { providers, keys, prefixes, scan: -1 };
+      if (providers !== null && keys !== null) facts = { providers, keys, prefixes, scan: -1 };
     }
   }
   // allowsAction created the memo when the statement got that far; otherwise there is nothing to keep.
@@ -279,36 +285,73 @@ export function isLooseSubValue(c: NormalizedCondition, v: string): boolean {
   return !isServiceAccountSubject(c.op === 'stringequalsignorecase' ? v.toLowerCase() : v);
 }
 
+/** Does a pinning `:sub` condition allow any value irsa-sub-wildcard reports? */
+function hasLooseSubValue(c: NormalizedCondition): boolean {
+  const values = c.values;
+  for (let v = 0; v < values.length; v++) if (isLooseSubValue(c, values[v])) return true;
+  return false;
+}
+
+/** Is the (lower-case) condition key a claim of a provider the statement does not trust? */
+function isForeignClaim(key: string, facts: IrsaFacts): boolean {
+  return claimKind(key) !== NOT_A_CLAIM && !ownsClaim(key, facts.prefixes);
+}
+
 function scan(s: NormalizedStatement, facts: IrsaFacts): number {
   const conditions = s.conditions;
   const keys = facts.keys;
+  const n = keys.length;
+  if (n > 30) return scanMany(s, facts);
+  // One pass over the conditions: bit i of subPinned / audPinned for keys[i].
+  let subPinned = 0;
+  let audPinned = 0;
   let bits = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
+  for (let j = 0; j < conditions.length; j++) {
+    const c = conditions[j];
+    const key = c.key;
+    const pin = isClaimPin(c);
+    let own = false;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (key === k.subLower) {
+        own = true;
+        if (pin) {
+          subPinned |= 1 << i;
+          if ((bits & Scan.SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= Scan.SUB_LOOSE;
+        }
+      } else if (key === k.audLower) {
+        own = true;
+        if (pin) audPinned |= 1 << i;
+      }
+    }
+    // A key of one of the statement's EKS providers is its own claim.
+    if (!own && (bits & Scan.FOREIGN) === 0 && isForeignClaim(key, facts)) bits |= Scan.FOREIGN;
+  }
+  const all = (1 << n) - 1;
+  if (subPinned !== all) bits |= Scan.SUB_MISSING;
+  if (audPinned !== all) bits |= Scan.AUD_MISSING;
+  return bits;
+}
+
+/** scan for a statement trusting more providers than a bit mask holds. */
+function scanMany(s: NormalizedStatement, facts: IrsaFacts): number {
+  const conditions = s.conditions;
+  let bits = 0;
+  for (const k of facts.keys) {
     let sub = false;
     let aud = false;
-    for (let j = 0; j < conditions.length; j++) {
-      const c = conditions[j];
+    for (const c of conditions) {
       if (!isClaimPin(c)) continue;
       if (c.key === k.subLower) {
         sub = true;
-        if ((bits & Scan.SUB_LOOSE) === 0) {
-          const values = c.values;
-          for (let v = 0; v < values.length; v++) {
-            if (isLooseSubValue(c, values[v])) {
-              bits |= Scan.SUB_LOOSE;
-              break;
-            }
-          }
-        }
+        if ((bits & Scan.SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= Scan.SUB_LOOSE;
       } else if (c.key === k.audLower) aud = true;
     }
     if (!sub) bits |= Scan.SUB_MISSING;
     if (!aud) bits |= Scan.AUD_MISSING;
   }
-  for (let j = 0; j < conditions.length; j++) {
-    const key = conditions[j].key;
-    if (claimKind(key) !== NOT_A_CLAIM && !ownsClaim(key, facts.prefixes)) {
+  for (const c of conditions) {
+    if (isForeignClaim(c.key, facts)) {
       bits |= Scan.FOREIGN;
       break;
     }
