@@ -1,14 +1,10 @@
-import type { NormalizedStatement } from '../policy/normalize';
-import { hasWildcard, isAllow, isSamlProvider, parseArn, parseOidcProvider } from '../policy/query';
+import type { NormalizedPrincipal, NormalizedStatement } from '../policy/normalize';
+import { isAllow } from '../policy/query';
+import { federatedKind, FederatedKind } from './support/account-arn';
 import type { Rule, RuleFinding } from './types';
 
 /** How a principal can reach STS; `unknown` is never judged. */
 type PrincipalKind = 'wildcard' | 'aws' | 'service' | 'web-identity' | 'saml' | 'unknown';
-
-interface ClassifiedPrincipal {
-  value: string;
-  kind: PrincipalKind;
-}
 
 /**
  * The assume actions and the principal kinds IAM lets call them. Only these are judged: the
@@ -38,72 +34,93 @@ function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
-function classifyFederated(value: string): PrincipalKind {
-  if (isSamlProvider(value)) return 'saml';
-  if (parseOidcProvider(value)) return 'web-identity';
-  // Non-ARN Federated values are web identity providers (cognito-identity.amazonaws.com,
-  // accounts.google.com, graph.facebook.com, www.amazon.com); other ARNs we do not know.
-  return parseArn(value) ? 'unknown' : 'web-identity';
-}
-
-function classifyPrincipals(s: NormalizedStatement): ClassifiedPrincipal[] {
-  const p = s.principal;
-  if (!p) return [];
-  const out: ClassifiedPrincipal[] = [];
-  if (p.wildcard && p.aws.length === 0) out.push({ value: '*', kind: 'wildcard' });
-  for (const value of p.aws) out.push({ value, kind: value === '*' ? 'wildcard' : 'aws' });
-  for (const value of p.service) out.push({ value, kind: 'service' });
-  for (const value of p.federated) out.push({ value, kind: classifyFederated(value) });
-  // CanonicalUser cannot assume a role, but that is not an action/principal pairing question.
-  for (const value of p.canonicalUser) out.push({ value, kind: 'unknown' });
-  return out;
-}
-
-/** Can a principal of this kind ever use this (lower-case) action? Unjudged pairs say yes. */
-function compatible(action: string, kind: PrincipalKind): boolean {
-  if (kind === 'unknown' || kind === 'wildcard' || hasWildcard(action)) return true;
-  const rule = ASSUME_ACTIONS[action];
-  return rule ? rule.kinds.includes(kind) : true;
-}
-
 const KIND_BITS: Record<PrincipalKind, number> = { wildcard: 1, aws: 2, service: 4, 'web-identity': 8, saml: 16, unknown: 32 };
-const ASSUME_KIND_BITS: Record<string, number> = Object.fromEntries(
-  Object.entries(ASSUME_ACTIONS).map(([action, a]) => [action, a.kinds.reduce((bits, k) => bits | KIND_BITS[k], 0)]),
-);
 
 /**
- * Whether the statement has any of the problems check describes, answered without building them:
- * a judged action no principal kind can call, or a judged principal kind no action suits.
+ * Kind bits of a Federated value by its FederatedKind (support/account-arn.ts): SAML and OIDC
+ * providers; non-ARN Federated values are web identity providers (cognito-identity.amazonaws.com,
+ * accounts.google.com, graph.facebook.com, www.amazon.com); other ARNs we do not know.
  */
-function mismatched(s: NormalizedStatement & { actions: string[]; principal: NonNullable<NormalizedStatement['principal']> }): boolean {
-  const p = s.principal;
+const FEDERATED_BITS: number[] = [];
+FEDERATED_BITS[FederatedKind.Saml] = KIND_BITS.saml;
+FEDERATED_BITS[FederatedKind.Oidc] = KIND_BITS['web-identity'];
+FEDERATED_BITS[FederatedKind.OtherArn] = KIND_BITS.unknown;
+FEDERATED_BITS[FederatedKind.NotArn] = KIND_BITS['web-identity'];
+
+interface JudgedAction {
+  action: string;
+  /** Kind bits of the principals IAM lets call it. */
+  bits: number;
+  name: string;
+  needs: string;
+}
+
+const JUDGED: JudgedAction[] = Object.keys(ASSUME_ACTIONS).map((action) => ({
+  action,
+  bits: ASSUME_ACTIONS[action].kinds.reduce((bits, k) => bits | KIND_BITS[k], 0),
+  name: ASSUME_ACTIONS[action].name,
+  needs: ASSUME_ACTIONS[action].needs,
+}));
+
+/** The judged (lower-case) action, or undefined: wildcard and other actions are not judged. */
+function judgedAction(action: string): JudgedAction | undefined {
+  for (let i = 0; i < JUDGED.length; i++) if (JUDGED[i].action === action) return JUDGED[i];
+  return undefined;
+}
+
+const JUDGED_KINDS = KIND_BITS.aws | KIND_BITS.service | KIND_BITS['web-identity'] | KIND_BITS.saml;
+
+/**
+ * The problems of the statement, joined with "; ", or null when it has none: a judged action no
+ * principal can call (some principal is unknown or "*", or of one of its kinds, would), or a
+ * judged principal no action suits (a wildcard or unjudged action suits every principal).
+ */
+function problemsOf(actions: string[], p: NormalizedPrincipal): string | null {
   let kinds = 0;
   if (p.wildcard && p.aws.length === 0) kinds |= KIND_BITS.wildcard;
-  for (const value of p.aws) kinds |= value === '*' ? KIND_BITS.wildcard : KIND_BITS.aws;
+  for (let i = 0; i < p.aws.length; i++) kinds |= p.aws[i] === '*' ? KIND_BITS.wildcard : KIND_BITS.aws;
   if (p.service.length > 0) kinds |= KIND_BITS.service;
-  for (const value of p.federated) kinds |= KIND_BITS[classifyFederated(value)];
+  for (let i = 0; i < p.federated.length; i++) kinds |= FEDERATED_BITS[federatedKind(p.federated[i])];
+  // CanonicalUser cannot assume a role, but that is not an action/principal pairing question.
   if (p.canonicalUser.length > 0) kinds |= KIND_BITS.unknown;
-  // A judged action is callable when some principal is unknown or "*", or of one of its kinds
-  // (compatible()); a wildcard or unjudged action suits every principal.
   const anyKind = (kinds & (KIND_BITS.unknown | KIND_BITS.wildcard)) !== 0;
   let suited = 0; // principal kinds some action suits
-  for (const action of s.actions) {
-    if (hasWildcard(action)) {
+  let uncallable = false;
+  for (let i = 0; i < actions.length; i++) {
+    const judged = judgedAction(actions[i]);
+    if (judged === undefined) {
       suited = ~0;
       continue;
     }
-    if (!Object.hasOwn(ASSUME_KIND_BITS, action)) {
-      // An inherited name (constructor, __proto__): leave it to check, whatever it makes of it.
-      if (ASSUME_ACTIONS[action] !== undefined) return true;
-      suited = ~0;
-      continue;
-    }
-    const allowed = ASSUME_KIND_BITS[action];
-    if (!anyKind && (kinds & allowed) === 0) return true;
-    suited |= allowed;
+    suited |= judged.bits;
+    if (!anyKind && (kinds & judged.bits) === 0) uncallable = true;
   }
-  const judged = kinds & (KIND_BITS.aws | KIND_BITS.service | KIND_BITS['web-identity'] | KIND_BITS.saml);
-  return (judged & ~suited) !== 0;
+  const unsuited = kinds & JUDGED_KINDS & ~suited;
+  if (!uncallable && unsuited === 0) return null;
+
+  let out = '';
+  const add = (problem: string) => {
+    out = out === '' ? problem : `${out}; ${problem}`;
+  };
+  if (uncallable) {
+    for (let i = 0; i < actions.length; i++) {
+      if (actions.indexOf(actions[i]) !== i) continue; // each action once
+      const judged = judgedAction(actions[i]);
+      if (judged === undefined || anyKind || (kinds & judged.bits) !== 0) continue;
+      add(`${judged.name} cannot be called by any of its principals (it needs ${judged.needs})`);
+    }
+  }
+  if (unsuited !== 0) {
+    // In classification order: AWS, Service, Federated.
+    if (unsuited & KIND_BITS.aws) for (const value of p.aws) if (value !== '*') add(`${value} can use none of its actions (${KIND_USES.aws})`);
+    if (unsuited & KIND_BITS.service) for (const value of p.service) add(`${value} can use none of its actions (${KIND_USES.service})`);
+    for (const value of p.federated) {
+      const bit = FEDERATED_BITS[federatedKind(value)] & unsuited;
+      if (bit === KIND_BITS['web-identity']) add(`${value} can use none of its actions (${KIND_USES['web-identity']})`);
+      else if (bit === KIND_BITS.saml) add(`${value} can use none of its actions (${KIND_USES.saml})`);
+    }
+  }
+  return out;
 }
 
 export const rule: Rule = {
@@ -118,24 +135,12 @@ export const rule: Rule = {
     for (const s of policy.statements) {
       // NotAction and NotPrincipal statements belong to wildcard-action and not-principal.
       if (!isAllow(s) || !s.actions || !s.principal) continue;
-      if (!mismatched(s as Parameters<typeof mismatched>[0])) continue;
-      const actions = s.actions;
-      const principals = classifyPrincipals(s);
-      const problems: string[] = [];
-      for (const action of [...new Set(actions)]) {
-        const judged = ASSUME_ACTIONS[action];
-        if (!judged || principals.some((p) => compatible(action, p.kind))) continue;
-        problems.push(`${judged.name} cannot be called by any of its principals (it needs ${judged.needs})`);
-      }
-      for (const p of principals) {
-        if (p.kind === 'wildcard' || p.kind === 'unknown' || actions.some((a) => compatible(a, p.kind))) continue;
-        problems.push(`${p.value} can use none of its actions (${KIND_USES[p.kind]})`);
-      }
-      if (problems.length === 0) continue;
+      const problems = problemsOf(s.actions, s.principal);
+      if (problems === null) continue;
       out.push({
         statement: s.index,
         message:
-          `${where(s)} pairs actions and principals that can never work together: ${problems.join('; ')}. ` +
+          `${where(s)} pairs actions and principals that can never work together: ${problems}. ` +
           'Give each principal the action it uses, in a statement of its own if the kinds differ.',
         // Which half is wrong (the action or the principal) only the author knows.
         fixable: false,

@@ -1,14 +1,16 @@
 import { removeCondition, setCondition, updateStatement } from '../policy/edit';
-import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
-import { ACCOUNT_ID, conditionsOn, FARGATE_SERVICE, hasWildcard, isAllow, isPinning, parseArn, PARTITIONS, trustsService } from '../policy/query';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
+import { hasWildcard, isPinning, parseArn, PARTITIONS } from '../policy/query';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
 const SOURCE_ARN = 'aws:SourceArn';
-/** Operators that pin aws:SourceArn (spec/RULES.md); IfExists and ForAllValues never pin. */
-const PIN_OPS = ['arnlike', 'arnequals', 'stringlike', 'stringequals'];
+/** SOURCE_ARN as NormalizedCondition.key holds it (lower-cased). */
+const SOURCE_ARN_KEY = 'aws:sourcearn';
 const PROFILE_PREFIX = 'fargateprofile/';
+/** Allow statements trusting eks-fargate-pods (the flags say what isAllow and trustsService would). */
+const ALLOW_FARGATE = StatementFlags.ALLOW | StatementFlags.SERVICE_FARGATE;
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -21,9 +23,22 @@ function whyNotPinning(c: NormalizedCondition): string {
   return 'is not ArnLike, ArnEquals, StringLike or StringEquals';
 }
 
+/** Operators that pin aws:SourceArn (spec/RULES.md); IfExists and ForAllValues never pin. */
+function isPinOp(op: string): boolean {
+  return op === 'arnlike' || op === 'arnequals' || op === 'stringlike' || op === 'stringequals';
+}
 
-function sourceArnPins(s: NormalizedStatement): NormalizedCondition[] {
-  return conditionsOn(s, SOURCE_ARN).filter((c) => isPinning(c) && PIN_OPS.includes(c.op));
+const NO_PINS: readonly NormalizedCondition[] = Object.freeze([]);
+
+/** The pinning aws:SourceArn conditions, in statement order (read-only: may be shared). */
+function sourceArnPins(s: NormalizedStatement): readonly NormalizedCondition[] {
+  const conditions = s.conditions;
+  let out: NormalizedCondition[] | null = null;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i];
+    if (c.key === SOURCE_ARN_KEY && isPinning(c) && isPinOp(c.op)) (out ??= []).push(c);
+  }
+  return out ?? NO_PINS;
 }
 
 /** The role's partition when its ARN says so (ctx.partition may be a fallback guess). */
@@ -31,13 +46,70 @@ function knownPartition(ctx: RuleContext): string | null {
   return ctx.roleArn ? (parseArn(ctx.roleArn)?.partition ?? null) : null;
 }
 
-/** targetSourceArns of the context evaluated last (an evaluation asks for it again and again). */
-let lastTargets: { ctx: RuleContext; targets: readonly string[] } | null = null;
+/**
+ * What the rule derives from the context evaluated last (an evaluation asks for it again and
+ * again): each part computed on first use, where the rule always computed it.
+ */
+interface CtxFacts {
+  ctx: RuleContext;
+  /** knownPartition(ctx), once asked. */
+  partitionKnown: boolean;
+  partition: string | null;
+  /** targetSourceArns(ctx), its `, `-joined text and the plan adding them, once asked. */
+  targets: readonly string[] | null;
+  targetText: string | null;
+  addPlan: Plan | null;
+  /** The ends of the messages of fixable findings (after `what`), once asked. */
+  addTail: string | null;
+  narrowTail: string | null;
+}
+
+let last: CtxFacts | null = null;
+
+function factsOf(ctx: RuleContext): CtxFacts {
+  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null, targetText: null, addPlan: null, addTail: null, narrowTail: null };
+  return last;
+}
+
+function partitionOf(ctx: RuleContext): string | null {
+  const f = factsOf(ctx);
+  if (!f.partitionKnown) {
+    f.partition = knownPartition(ctx);
+    f.partitionKnown = true;
+  }
+  return f.partition;
+}
 
 function targetsFor(ctx: RuleContext): readonly string[] {
-  if (lastTargets === null || lastTargets.ctx !== ctx) lastTargets = { ctx, targets: targetSourceArns(ctx) };
-  return lastTargets.targets;
+  const f = factsOf(ctx);
+  if (f.targets === null) f.targets = targetSourceArns(ctx);
+  return f.targets;
 }
+
+function targetTextFor(ctx: RuleContext): string {
+  const f = factsOf(ctx);
+  if (f.targetText === null) f.targetText = targetsFor(ctx).join(', ');
+  return f.targetText;
+}
+
+/** The plan of a statement without a pinning condition: add the targets (shared, read-only). */
+function addPlanFor(ctx: RuleContext): Plan {
+  const f = factsOf(ctx);
+  if (f.addPlan === null) f.addPlan = { ok: true, edits: [{ kind: 'add', values: targetsFor(ctx) }] };
+  return f.addPlan;
+}
+
+function isAccountId(v: string): boolean {
+  if (v.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  return true;
+}
+
+/** PARTITIONS, for membership tests. */
+const PARTITION_SET: ReadonlySet<string> = new Set<string>(PARTITIONS);
 
 /**
  * Why a SourceArn value lets more than the role's own account's Fargate profiles through, or null
@@ -49,17 +121,45 @@ export function sourceArnProblem(value: string, account: string | null, partitio
   const arn = parseArn(value);
   if (!arn) return value === '*' ? 'matches every ARN, in any account' : 'is not an ARN';
   if (hasWildcard(arn.partition)) return 'has a wildcard partition';
-  if (!(PARTITIONS as readonly string[]).includes(arn.partition)) return `names an unknown partition "${arn.partition}"`;
+  if (!PARTITION_SET.has(arn.partition)) return `names an unknown partition "${arn.partition}"`;
   if (partition !== null && arn.partition !== partition) return `is in partition ${arn.partition}, not the role's ${partition}`;
   if (arn.service !== 'eks') return hasWildcard(arn.service) ? 'has a wildcard service, not eks' : `is an ${arn.service} ARN, not an EKS one`;
   if (arn.region === '') return 'has no region';
   if (hasWildcard(arn.account) || arn.account === '') return "has a wildcard account: any account's Fargate profiles match";
-  if (!ACCOUNT_ID.test(arn.account)) return `names an invalid account "${arn.account}"`;
+  if (!isAccountId(arn.account)) return `names an invalid account "${arn.account}"`;
   if (account !== null && arn.account !== account) return `names account ${arn.account}, not the role's account ${account}`;
   if (!arn.resource.startsWith(PROFILE_PREFIX) || arn.resource.length === PROFILE_PREFIX.length) {
     return `names resource "${arn.resource}", not fargateprofile/CLUSTER/*`;
   }
   return null;
+}
+
+/**
+ * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
+ * (most values are fine, and the problem is only worded for those that are not).
+ */
+export function sourceArnFine(value: string, account: string | null, partition: string | null): boolean {
+  if (!value.startsWith('arn:')) return false;
+  const p1 = value.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : value.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : value.indexOf(':', p2 + 1);
+  const p4 = p3 < 0 ? -1 : value.indexOf(':', p3 + 1);
+  if (p4 < 0) return false;
+  // Partition: known (no wildcard then), and the role's when that is known.
+  if (partition !== null) {
+    if (p1 - 4 !== partition.length || !value.startsWith(partition, 4) || !PARTITION_SET.has(partition)) return false;
+  } else if (!PARTITION_SET.has(value.slice(4, p1))) return false;
+  // Service eks, some region.
+  if (p2 - p1 !== 4 || !value.startsWith('eks', p1 + 1) || p3 === p2 + 1) return false;
+  // A literal account (12 digits), the role's when that is known.
+  if (p4 - p3 !== 13) return false;
+  for (let k = p3 + 1; k < p4; k++) {
+    const ch = value.charCodeAt(k);
+    if (ch < 48 || ch > 57) return false;
+  }
+  if (account !== null && (account.length !== 12 || !value.startsWith(account, p3 + 1))) return false;
+  // A Fargate profile resource.
+  return value.length - (p4 + 1) > PROFILE_PREFIX.length && value.startsWith(PROFILE_PREFIX, p4 + 1);
 }
 
 /**
@@ -70,21 +170,100 @@ export function globCovers(outer: string, inner: string): boolean {
   // A glob without wildcards matches itself only, and covers a glob matching only that string.
   if (outer === inner) return true;
   if (!hasWildcard(outer)) return false;
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const k = i * (inner.length + 1) + j;
-    const hit = memo.get(k);
-    if (hit !== undefined) return hit;
-    let r: boolean;
-    if (i === outer.length) r = j === inner.length;
-    else if (outer[i] === '*') r = go(i + 1, j) || (j < inner.length && go(i, j + 1));
-    else if (j === inner.length || inner[j] === '*') r = false;
-    else if (outer[i] === '?') r = go(i + 1, j + 1);
-    else r = inner[j] !== '?' && outer[i] === inner[j] && go(i + 1, j + 1);
-    memo.set(k, r);
-    return r;
-  };
-  return go(0, 0);
+  if (outer.length + inner.length <= MAX_SCAN) return coversByScan(outer, inner);
+  const width = inner.length + 1;
+  const size = (outer.length + 1) * width;
+  let memo = coverMemo;
+  if (size > memo.length) {
+    memo = new Uint8Array(size);
+    if (size <= MAX_KEPT_MEMO) coverMemo = memo;
+  } else memo.fill(0, 0, size);
+  cOuter = outer;
+  cInner = inner;
+  cWidth = width;
+  cMemo = memo;
+  return covers(0, 0);
+}
+
+const STAR = 42; // '*'
+const QUESTION = 63; // '?'
+
+/**
+ * Up to this length (outer plus inner) globCovers scans; above it, it recurses as it always did,
+ * depth outer + inner, which overflows the stack (an error the engine reports) for values
+ * thousands of characters long. Far below that depth, the scan gives the same answers.
+ */
+const MAX_SCAN = 2000;
+
+/**
+ * globCovers without recursion or memo: `outer` matched against `inner` as a string, where a `*`
+ * of outer takes any run of inner (wildcards included), a `?` any one character but `*`, and any
+ * other character only itself. Every token but `*` takes exactly one character, so the classic
+ * scan (on a mismatch, let the last `*` take one more character) decides it.
+ */
+function coversByScan(outer: string, inner: string): boolean {
+  const m = outer.length;
+  const n = inner.length;
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n) {
+    const o = i < m ? outer.charCodeAt(i) : -1;
+    if (o === STAR) {
+      star = i++;
+      mark = j;
+    } else if (o !== -1 && (o === QUESTION ? inner.charCodeAt(j) !== STAR : o === inner.charCodeAt(j))) {
+      i++;
+      j++;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < m && outer.charCodeAt(i) === STAR) i++;
+  return i === m;
+}
+
+/** globCovers' memo (0 unknown, 1 false, 2 true), kept between calls up to this size. */
+const MAX_KEPT_MEMO = 1 << 16;
+let coverMemo = new Uint8Array(4096);
+/** The arguments of the globCovers call in progress (it never nests). */
+let cOuter = '';
+let cInner = '';
+let cWidth = 0;
+let cMemo = coverMemo;
+
+/** Does cOuter from i on cover cInner from j on? */
+function covers(i: number, j: number): boolean {
+  const k = i * cWidth + j;
+  const hit = cMemo[k];
+  if (hit !== 0) return hit === 2;
+  const outer = cOuter;
+  const inner = cInner;
+  let r: boolean;
+  if (i === outer.length) r = j === inner.length;
+  else if (outer[i] === '*') r = covers(i + 1, j) || (j < inner.length && covers(i, j + 1));
+  else if (j === inner.length || inner[j] === '*') r = false;
+  else if (outer[i] === '?') r = covers(i + 1, j + 1);
+  else r = inner[j] !== '?' && outer[i] === inner[j] && covers(i + 1, j + 1);
+  cMemo[k] = r ? 2 : 1;
+  return r;
+}
+
+/**
+ * The cluster of a Fargate profile's resource, `fargateprofile/CLUSTER/NAME/ID` (three non-empty
+ * parts, the cluster without wildcards: /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/), else null.
+ */
+function profileCluster(resource: string): string | null {
+  const start = PROFILE_PREFIX.length;
+  if (!resource.startsWith(PROFILE_PREFIX)) return null;
+  const a = resource.indexOf('/', start);
+  if (a <= start) return null;
+  const b = resource.indexOf('/', a + 1);
+  if (b <= a + 1 || b === resource.length - 1 || resource.indexOf('/', b + 1) !== -1) return null;
+  const cluster = resource.slice(start, a);
+  return hasWildcard(cluster) ? null : cluster;
 }
 
 /**
@@ -97,10 +276,11 @@ export function targetSourceArns(ctx: RuleContext): string[] {
   const out: string[] = [];
   for (const profileArn of ctx.fargateProfileArns ?? []) {
     const arn = parseArn(profileArn);
-    const m = arn ? /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/.exec(arn.resource) : null;
     // Another account's profile can never use this role; naming it would widen the condition.
-    if (!arn || !m || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
-    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${m[1]}/*`;
+    if (!arn || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
+    const cluster = profileCluster(arn.resource);
+    if (cluster === null) continue;
+    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${cluster}/*`;
     if (!out.includes(pattern)) out.push(pattern);
   }
   return out.length > 0 ? out : [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
@@ -113,9 +293,27 @@ type Edit =
 
 type Plan = { ok: true; edits: Edit[] } | { ok: false; reason: string };
 
+/** `values` without repeats, first occurrences in order. */
 function dedupe(values: string[]): string[] {
-  return values.filter((v, i) => values.indexOf(v) === i);
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) if (!out.includes(values[i])) out.push(values[i]);
+  return out;
 }
+
+function sameValues(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const UNKNOWN_ACCOUNT: Plan = { ok: false, reason: "the role's account is unknown: evaluate with the role ARN or pass --account" };
+
+/**
+ * What checkStatement found about the pinning values of the statement it is checking, for the
+ * planFix it calls next (the same statement and context): sourceArnProblem of each value of each
+ * pin, in order.
+ */
+const found: { s: NormalizedStatement | null; ctx: RuleContext | null; problems: (string | null)[] } = { s: null, ctx: null, problems: [] };
 
 /**
  * The fix for one statement, planned so that it never widens:
@@ -136,38 +334,45 @@ const planFix = perStatement(planFixUncached);
 
 function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const account = ctx.roleAccount;
-  if (account === null) return { ok: false, reason: "the role's account is unknown: evaluate with the role ARN or pass --account" };
+  if (account === null) return UNKNOWN_ACCOUNT;
   const targets = targetsFor(ctx);
   const pins = sourceArnPins(s);
-  if (pins.length === 0) return { ok: true, edits: [{ kind: 'add', values: targets }] };
-  const partition = knownPartition(ctx);
+  if (pins.length === 0) return addPlanFor(ctx);
+  const partition = partitionOf(ctx);
+  const known = found.s === s && found.ctx === ctx ? found.problems : null;
+  let p = 0;
   const edits: Edit[] = [];
   let toArnLike: string[] = [];
   for (const c of pins) {
     const keep: string[] = [];
     const replacements: string[] = [];
     for (const v of c.values) {
-      if (sourceArnProblem(v, account, partition) === null) keep.push(v);
-      else replacements.push(...targets.filter((t) => globCovers(v, t)));
+      const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
+      if (problem === null) keep.push(v);
+      else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements.push(targets[t]);
     }
     const literal = c.op === 'stringequals';
-    const values = literal ? dedupe(keep) : dedupe([...keep, ...replacements]);
     if (literal && keep.length === 0 && replacements.length > 0) {
-      toArnLike = dedupe([...toArnLike, ...replacements]);
+      toArnLike = dedupe(toArnLike.length === 0 ? replacements : [...toArnLike, ...replacements]);
       edits.push({ kind: 'remove', condition: c });
       continue;
     }
+    const values = literal || replacements.length === 0 ? dedupe(keep) : dedupe([...keep, ...replacements]);
     if (values.length === 0) {
       return {
         ok: false,
         reason: `no value of its ${c.operator} condition can be kept or narrowed to the role's own Fargate profiles, and replacing another account's or resource's ARN with ours would widen the condition`,
       };
     }
-    if (values.length !== c.values.length || values.some((v, i) => v !== c.values[i])) edits.push({ kind: 'set', condition: c, values });
+    if (!sameValues(values, c.values)) edits.push({ kind: 'set', condition: c, values });
   }
   if (toArnLike.length > 0) {
-    if (conditionsOn(s, SOURCE_ARN).some((c) => c.operator.toLowerCase() === 'arnlike')) {
-      return { ok: false, reason: 'its StringEquals wildcards would have to move into the ArnLike aws:SourceArn condition it already has' };
+    const conditions = s.conditions;
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i];
+      if (c.key === SOURCE_ARN_KEY && c.operator.toLowerCase() === 'arnlike') {
+        return { ok: false, reason: 'its StringEquals wildcards would have to move into the ArnLike aws:SourceArn condition it already has' };
+      }
     }
     edits.push({ kind: 'add', values: toArnLike });
   }
@@ -184,42 +389,80 @@ function applyPlan(raw: JsonStatement, edits: Edit[]): JsonStatement {
   return next;
 }
 
+const CONFUSED_DEPUTY = "That condition is what keeps EKS from using this role for another account's Fargate profile (confused deputy). ";
+
 function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding | null {
   const account = ctx.roleAccount;
   const pins = sourceArnPins(s);
-  const partition = knownPartition(ctx);
+  const partition = partitionOf(ctx);
   let what: string;
   if (pins.length === 0) {
-    const loose = conditionsOn(s, SOURCE_ARN).map((c) => `its ${c.operator} condition ${whyNotPinning(c)}`);
-    what = `does not pin aws:SourceArn${loose.length > 0 ? ` (${loose.join('; ')})` : ''}`;
+    let loose = '';
+    const conditions = s.conditions;
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i];
+      if (c.key !== SOURCE_ARN_KEY) continue;
+      const one = `its ${c.operator} condition ${whyNotPinning(c)}`;
+      loose = loose === '' ? one : `${loose}; ${one}`;
+    }
+    what = loose === '' ? 'does not pin aws:SourceArn' : `does not pin aws:SourceArn (${loose})`;
   } else {
-    const bad = pins.flatMap((c) =>
-      c.values.flatMap((v) => {
-        const why = sourceArnProblem(v, account, partition);
-        return why === null ? [] : [`${c.operator} "${v}" ${why}`];
-      }),
-    );
-    if (bad.length === 0) return null;
-    what = `has aws:SourceArn values outside the role's own Fargate profiles: ${bad.join('; ')}`;
+    const problems = found.problems;
+    problems.length = 0;
+    let bad = '';
+    for (const c of pins) {
+      for (const v of c.values) {
+        const why = sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
+        problems.push(why);
+        if (why === null) continue;
+        const one = `${c.operator} "${v}" ${why}`;
+        bad = bad === '' ? one : `${bad}; ${one}`;
+      }
+    }
+    if (bad === '') return null;
+    what = `has aws:SourceArn values outside the role's own Fargate profiles: ${bad}`;
+    found.s = s;
+    found.ctx = ctx;
   }
-  const plan = planFix(s, ctx);
-  const target = account === null ? 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*' : targetsFor(ctx).join(', ');
-  const todo = plan.ok
-    ? pins.length === 0
-      ? `The automatic fix adds ArnLike aws:SourceArn = ${target}.`
-      : `The automatic fix narrows the condition to ${target}, keeping the values that are already correct and dropping those of other accounts or resources.`
-    : `Set ArnLike aws:SourceArn to ${target} by hand (${plan.reason}).`;
+  let plan: Plan;
+  try {
+    plan = planFix(s, ctx);
+  } finally {
+    found.s = null;
+    found.ctx = null;
+  }
   return {
     statement: s.index,
-    message:
-      `${where(s)} trusts eks-fargate-pods.amazonaws.com but ${what}. ` +
-      "That condition is what keeps EKS from using this role for another account's Fargate profile (confused deputy). " +
-      todo,
+    message: `${where(s)} trusts eks-fargate-pods.amazonaws.com but ${what}${tailOf(plan, pins.length === 0, ctx)}`,
     fixable: plan.ok,
   };
 }
 
+const UNKNOWN_TARGET = 'arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*';
+
+/** What a finding's message says after `what`: why it matters and what to do. */
+function tailOf(plan: Plan, adds: boolean, ctx: RuleContext): string {
+  if (!plan.ok) {
+    const target = ctx.roleAccount === null ? UNKNOWN_TARGET : targetTextFor(ctx);
+    return `. ${CONFUSED_DEPUTY}Set ArnLike aws:SourceArn to ${target} by hand (${plan.reason}).`;
+  }
+  // A plan is ok only with the role's account known.
+  const f = factsOf(ctx);
+  if (adds) return (f.addTail ??= `. ${CONFUSED_DEPUTY}The automatic fix adds ArnLike aws:SourceArn = ${targetTextFor(ctx)}.`);
+  return (f.narrowTail ??=
+    `. ${CONFUSED_DEPUTY}The automatic fix narrows the condition to ${targetTextFor(ctx)}, keeping the values that are already correct and dropping those of other accounts or resources.`);
+}
+
 const checkStatementOnce = perStatement(checkStatement);
+
+/** The statement at `index` (statements sit at their index; the search is for anything else). */
+function statementAt(policy: TrustPolicy, index: number | null): NormalizedStatement | undefined {
+  if (index !== null) {
+    const s = policy.statements[index];
+    if (s !== undefined && s.index === index) return s;
+  }
+  return policy.statements.find((x) => x.index === index);
+}
 
 export const rule: Rule = {
   id: 'fargate-source-arn',
@@ -231,8 +474,10 @@ export const rule: Rule = {
   check(policy, ctx) {
     if (!policy) return [];
     const out: RuleFinding[] = [];
-    for (const s of policy.statements) {
-      if (!isAllow(s) || !trustsService(s, FARGATE_SERVICE)) continue;
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if ((s.flags & ALLOW_FARGATE) !== ALLOW_FARGATE) continue;
       const f = checkStatementOnce(s, ctx);
       if (f !== null) out.push(f);
     }
@@ -241,10 +486,13 @@ export const rule: Rule = {
   fix(doc: PolicyDocument, policy, findings, ctx) {
     let next = doc;
     for (const f of findings) {
-      const s = policy.statements.find((x) => x.index === f.statement);
+      const s = statementAt(policy, f.statement);
       if (!s) continue;
       const plan = planFix(s, ctx);
-      if (plan.ok) next = updateStatement(next, s.index, (raw) => applyPlan(raw, plan.edits));
+      if (plan.ok) {
+        const edits = plan.edits;
+        next = updateStatement(next, s.index, (raw) => applyPlan(raw, edits));
+      }
     }
     return next;
   },

@@ -1,10 +1,25 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { describeAwsPrincipal, isAllow } from '../policy/query';
+import { isAllow } from '../policy/query';
 import { explainNonPinning, pinningConditionOn } from './public-principal';
+import { rootAccountStart } from './support/account-arn';
 import type { Rule, RuleFinding } from './types';
 
 /** Conditions that narrow a whole-account grant to a known caller (spec/RULES.md). */
 const NARROWING_KEYS = ['sts:ExternalId', 'aws:PrincipalArn', 'aws:PrincipalOrgID'];
+
+/**
+ * Does any of these AWS principals name the root of an account other than `roleAccount`
+ * (describeAwsPrincipal: kind root, an account, not the role's)? Allocates nothing.
+ */
+function anyForeignRoot(aws: string[], roleAccount: string | null): boolean {
+  for (let i = 0; i < aws.length; i++) {
+    const v = aws[i];
+    const at = rootAccountStart(v);
+    if (at < 0) continue;
+    if (roleAccount === null || roleAccount.length !== 12 || !v.startsWith(roleAccount, at)) return true;
+  }
+  return false;
+}
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -21,18 +36,28 @@ export const rule: Rule = {
     if (!policy) return [];
     const out: RuleFinding[] = [];
     for (const s of policy.statements) {
-      if (!isAllow(s) || !s.principal) continue;
+      if (!isAllow(s) || !s.principal || !anyForeignRoot(s.principal.aws, ctx.roleAccount)) continue;
       // Accounts in TRUSTED_ACCOUNTS are still foreign here: being allowed to appear as a
       // principal says nothing about how narrowly they are trusted.
-      const roots = s.principal.aws
-        .map(describeAwsPrincipal)
-        .filter((p) => p.kind === 'root' && p.account !== null && p.account !== ctx.roleAccount);
-      if (roots.length === 0 || pinningConditionOn(s, NARROWING_KEYS)) continue;
-      const accounts = [...new Set(roots.map((p) => p.account))].join(', ');
-      const plural = accounts.includes(',');
-      // Show the root ARNs as written; bare ids are already in the account list.
-      const arns = roots.filter((p) => p.raw !== p.account).map((p) => p.raw);
-      const values = arns.length > 0 ? ` (${arns.join(', ')})` : '';
+      if (pinningConditionOn(s, NARROWING_KEYS)) continue;
+      const roleAccount = ctx.roleAccount;
+      let accounts = ''; // distinct 12-digit ids joined with ", ": a 12-digit substring is one of them
+      let plural = false;
+      let arns = ''; // the root ARNs as written; bare ids are already in the account list
+      for (const v of s.principal.aws) {
+        const at = rootAccountStart(v);
+        if (at < 0) continue;
+        const bare = at === 0 && v.length === 12;
+        const account = bare ? v : v.slice(at, at + 12);
+        if (account === roleAccount) continue;
+        if (accounts === '') accounts = account;
+        else if (!accounts.includes(account)) {
+          accounts = `${accounts}, ${account}`;
+          plural = true;
+        }
+        if (!bare) arns = arns === '' ? v : `${arns}, ${v}`;
+      }
+      const values = arns !== '' ? ` (${arns})` : '';
       const weak = explainNonPinning(s, NARROWING_KEYS);
       const todo =
         ' Name the roles or users that need access (or add aws:PrincipalArn), or require a StringEquals sts:ExternalId or aws:PrincipalOrgID condition.';

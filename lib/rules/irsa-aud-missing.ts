@@ -1,6 +1,6 @@
 import { setCondition, updateStatement } from '../policy/edit';
-import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { claimKey, claimPins, irsaProviders, irsaStatements, where } from './irsa/statements';
+import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
+import { ANY_CONTEXT, hasClaimPin, irsaFacts, Scan, scanOf, where, type IrsaFacts, type ProviderKeys } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -10,26 +10,41 @@ import type { Rule, RuleFinding } from './types';
  */
 export const IRSA_AUDIENCE = 'sts.amazonaws.com';
 
-/** The finding for one IRSA statement (its providers come from the statement), memoised per statement. */
-const irsaFinding = perStatement((s: NormalizedStatement): RuleFinding | null => {
-  const providers = irsaProviders(s);
-  const missing = providers.filter((p) => claimPins(s, p, 'aud').length === 0);
-  if (missing.length === 0) return null;
+/** The finding for one IRSA statement with an unpinned :aud (Scan.AUD_MISSING), memoised per statement. */
+const audMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
+  const facts = irsaFacts(s) as IrsaFacts;
+  const missing: ProviderKeys[] = [];
+  for (const k of facts.keys) if (!hasClaimPin(s, k.audLower)) missing.push(k);
   // Conditions are ANDed: adding PROVIDER:aud to a statement that trusts several providers
   // would fail every token of the others. Only a single-provider statement gets the fix.
   const fixable = (s.principal?.federated.length ?? 0) === 1;
-  const keys = missing.map((p) => claimKey(p, 'aud'));
+  let names = '';
+  let keys = '';
+  for (let i = 0; i < missing.length; i++) {
+    const sep = i === 0 ? '' : ', ';
+    names += sep + missing[i].name;
+    keys += sep + missing[i].aud;
+  }
   return {
     statement: s.index,
     message:
-      `${where(s)} trusts the EKS OIDC provider ${missing.map((p) => p.prefix).join(', ')} without a StringEquals condition on ${keys.join(', ')}: ` +
+      `${where(s)} trusts the EKS OIDC provider ${names} without a StringEquals condition on ${keys}: ` +
       `a token for any audience registered on the provider (its client ID list) is accepted, not only ${IRSA_AUDIENCE}. ` +
       (fixable
-        ? `The automatic fix adds "StringEquals": {"${keys[0]}": "${IRSA_AUDIENCE}"}.`
+        ? `The automatic fix adds "StringEquals": {"${missing[0].aud}": "${IRSA_AUDIENCE}"}.`
         : `The statement trusts several Federated principals and conditions apply to all of them: split it into one statement per provider, then add StringEquals PROVIDER:aud = ${IRSA_AUDIENCE} to each.`),
     fixable,
   };
 });
+
+/** The statement with this index: statement i sits at i in a parsed policy (indexes are unique). */
+function statementAt(policy: TrustPolicy, index: number): NormalizedStatement | undefined {
+  const statements = policy.statements;
+  const s = statements[index];
+  if (s !== undefined && s.index === index) return s;
+  for (let i = statements.length - 1; i >= 0; i--) if (statements[i].index === index) return statements[i];
+  return undefined;
+}
 
 export const rule: Rule = {
   id: 'irsa-aud-missing',
@@ -38,24 +53,27 @@ export const rule: Rule = {
   summary:
     'An IRSA statement has no PROVIDER:aud condition, so tokens for any audience registered on the OIDC provider are accepted, not only sts.amazonaws.com.',
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
-  check(policy, ctx) {
+  check(policy) {
     if (!policy) return [];
     const out: RuleFinding[] = [];
-    for (const irsa of irsaStatements(policy)) {
-      const f = irsaFinding(irsa.statement, ctx);
-      if (f !== null) out.push(f);
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      const facts = irsaFacts(s);
+      if (facts === null || (scanOf(s, facts) & Scan.AUD_MISSING) === 0) continue;
+      out.push(audMissingFinding(s, ANY_CONTEXT));
     }
     return out;
   },
   fix(doc, policy, findings) {
     let next = doc;
-    const byIndex = new Map(irsaStatements(policy).map((x) => [x.statement.index, x]));
     for (const f of findings) {
-      const irsa = f.statement === null ? undefined : byIndex.get(f.statement);
-      if (!irsa || irsa.providers.length !== 1 || (irsa.statement.principal?.federated.length ?? 0) !== 1) continue;
-      const provider = irsa.providers[0];
-      if (claimPins(irsa.statement, provider, 'aud').length > 0) continue;
-      next = updateStatement(next, irsa.statement.index, (s) => setCondition(s, 'StringEquals', claimKey(provider, 'aud'), [IRSA_AUDIENCE]));
+      const s = f.statement === null ? undefined : statementAt(policy, f.statement);
+      const facts = s === undefined ? null : irsaFacts(s);
+      if (s === undefined || facts === null || facts.providers.length !== 1 || (s.principal?.federated.length ?? 0) !== 1) continue;
+      const keys = facts.keys[0];
+      if (hasClaimPin(s, keys.audLower)) continue;
+      next = updateStatement(next, s.index, (raw) => setCondition(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
     }
     return next;
   },

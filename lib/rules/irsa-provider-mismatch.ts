@@ -1,6 +1,28 @@
-import { StatementFlags } from '../policy/normalize';
-import { irsaStatements, parseClaimKey, where } from './irsa/statements';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
+import { ANY_CONTEXT, claimKind, irsaFacts, NOT_A_CLAIM, ownsClaim, Scan, scanOf, where, type IrsaFacts } from './irsa/statements';
+import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
+
+/** The finding for an IRSA statement with a foreign claim key (Scan.FOREIGN), memoised per statement. */
+const mismatchFinding = perStatement((s: NormalizedStatement): RuleFinding => {
+  const facts = irsaFacts(s) as IrsaFacts;
+  // Any provider the statement trusts may own the key: with several, each key names one of them.
+  const foreign: string[] = [];
+  for (const c of s.conditions) {
+    if (claimKind(c.key) !== NOT_A_CLAIM && !ownsClaim(c.key, facts.prefixes) && !foreign.includes(c.rawKey)) foreign.push(c.rawKey);
+  }
+  const trusted = facts.keys.map((k) => k.name);
+  return {
+    statement: s.index,
+    message:
+      `${where(s)} trusts the OIDC provider ${trusted.join(', ')} but its condition key${foreign.length > 1 ? 's' : ''} ${foreign.map((k) => `"${k}"`).join(', ')} ` +
+      `name${foreign.length > 1 ? '' : 's'} another provider, most likely copied from another cluster's role. ` +
+      "This provider's tokens never carry another provider's claims: under StringEquals or StringLike the condition fails every token, under IfExists or a negated operator it restricts nothing. " +
+      `Rename the key${foreign.length > 1 ? 's' : ''} to ${trusted.length === 1 ? `${trusted[0]}:sub / ${trusted[0]}:aud` : 'the matching PROVIDER:sub / PROVIDER:aud'} after checking which cluster the role is for.`,
+    // Which cluster the role is for only its owner knows.
+    fixable: false,
+  };
+});
 
 export const rule: Rule = {
   id: 'irsa-provider-mismatch',
@@ -12,24 +34,12 @@ export const rule: Rule = {
   check(policy) {
     if (!policy) return [];
     const out: RuleFinding[] = [];
-    for (const { statement: s, providers, prefixes } of irsaStatements(policy)) {
-      // Any provider the statement trusts may own the key: with several, each key names one of them.
-      const foreign = [...new Set(s.conditions.filter((c) => {
-        const k = parseClaimKey(c.key);
-        return k !== null && !prefixes.has(k.prefix);
-      }).map((c) => c.rawKey))];
-      if (foreign.length === 0) continue;
-      const trusted = providers.map((p) => p.prefix);
-      out.push({
-        statement: s.index,
-        message:
-          `${where(s)} trusts the OIDC provider ${trusted.join(', ')} but its condition key${foreign.length > 1 ? 's' : ''} ${foreign.map((k) => `"${k}"`).join(', ')} ` +
-          `name${foreign.length > 1 ? '' : 's'} another provider, most likely copied from another cluster's role. ` +
-          "This provider's tokens never carry another provider's claims: under StringEquals or StringLike the condition fails every token, under IfExists or a negated operator it restricts nothing. " +
-          `Rename the key${foreign.length > 1 ? 's' : ''} to ${trusted.length === 1 ? `${trusted[0]}:sub / ${trusted[0]}:aud` : 'the matching PROVIDER:sub / PROVIDER:aud'} after checking which cluster the role is for.`,
-        // Which cluster the role is for only its owner knows.
-        fixable: false,
-      });
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      const facts = irsaFacts(s);
+      if (facts === null || (scanOf(s, facts) & Scan.FOREIGN) === 0) continue;
+      out.push(mismatchFinding(s, ANY_CONTEXT));
     }
     return out;
   },

@@ -1,7 +1,65 @@
-import { StatementFlags } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isPinning } from '../policy/query';
-import { claimConditions, claimKey, claimPins, irsaStatements, parseClaimKey, where, whyNotPinning } from './irsa/statements';
+import {
+  ANY_CONTEXT,
+  claimKind,
+  hasClaimPin,
+  irsaFacts,
+  ownsClaim,
+  Scan,
+  scanOf,
+  SUB_CLAIM,
+  where,
+  whyNotPinning,
+  type IrsaFacts,
+  type ProviderKeys,
+} from './irsa/statements';
+import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
+
+/** The finding for an IRSA statement with an EKS provider whose :sub is not pinned, memoised per statement. */
+const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
+  const facts = irsaFacts(s) as IrsaFacts;
+  const missing: ProviderKeys[] = [];
+  for (const k of facts.keys) if (!hasClaimPin(s, k.subLower)) missing.push(k);
+  const notes: string[] = [];
+  for (const k of missing) {
+    for (const c of s.conditions) if (c.key === k.subLower) notes.push(`its ${c.operator} condition on ${c.rawKey} does not pin it: ${whyNotPinning(c)}`);
+  }
+  // A :sub key naming another provider (irsa-provider-mismatch) is no pin for this one: its
+  // tokens never carry that claim. Under a pinning operator it blocks every caller today, but
+  // deleting the "stale" key, the obvious clean-up, would open the role to the whole cluster.
+  // So both findings are reported, and this message says which way to go.
+  let blocked = false;
+  for (const c of s.conditions) {
+    if (claimKind(c.key) !== SUB_CLAIM || ownsClaim(c.key, facts.prefixes)) continue;
+    notes.push(`its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`);
+    if (!blocked && isPinning(c)) blocked = true;
+  }
+  const consequence = blocked
+    ? "As written no token passes (this provider's tokens never carry the other provider's claim), and removing that condition would let every service account in the cluster assume the role: rename its key instead."
+    : 'Every service account in the cluster can assume this role.';
+  let prefixes = '';
+  let keys = '';
+  let pins = '';
+  for (let i = 0; i < missing.length; i++) {
+    const k = missing[i];
+    const sep = i === 0 ? '' : ', ';
+    prefixes += sep + k.name;
+    keys += sep + k.sub;
+    pins += `${sep}"${k.sub}": "system:serviceaccount:NAMESPACE:NAME"`;
+  }
+  return {
+    statement: s.index,
+    message:
+      `${where(s)} trusts the EKS OIDC provider ${prefixes} for sts:AssumeRoleWithWebIdentity ` +
+      `without a StringEquals or StringLike condition on ${keys}` +
+      `${notes.length > 0 ? ` (${notes.join('; ')})` : ''}. ${consequence} ` +
+      `Pin the service account: "StringEquals": {${pins}}.`,
+    // Which service account should have the role only its owner knows.
+    fixable: false,
+  };
+});
 
 export const rule: Rule = {
   id: 'irsa-sub-missing',
@@ -13,36 +71,12 @@ export const rule: Rule = {
   check(policy) {
     if (!policy) return [];
     const out: RuleFinding[] = [];
-    for (const { statement: s, providers, prefixes } of irsaStatements(policy)) {
-      const missing = providers.filter((p) => claimPins(s, p, 'sub').length === 0);
-      if (missing.length === 0) continue;
-      const notes: string[] = [];
-      for (const p of missing) {
-        for (const c of claimConditions(s, p, 'sub')) notes.push(`its ${c.operator} condition on ${c.rawKey} does not pin it: ${whyNotPinning(c)}`);
-      }
-      // A :sub key naming another provider (irsa-provider-mismatch) is no pin for this one: its
-      // tokens never carry that claim. Under a pinning operator it blocks every caller today, but
-      // deleting the "stale" key, the obvious clean-up, would open the role to the whole cluster.
-      // So both findings are reported, and this message says which way to go.
-      const foreign = s.conditions.filter((c) => {
-        const k = parseClaimKey(c.key);
-        return k !== null && k.claim === 'sub' && !prefixes.has(k.prefix);
-      });
-      for (const c of foreign) notes.push(`its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`);
-      const blocked = foreign.some(isPinning);
-      const consequence = blocked
-        ? "As written no token passes (this provider's tokens never carry the other provider's claim), and removing that condition would let every service account in the cluster assume the role: rename its key instead."
-        : 'Every service account in the cluster can assume this role.';
-      out.push({
-        statement: s.index,
-        message:
-          `${where(s)} trusts the EKS OIDC provider ${missing.map((p) => p.prefix).join(', ')} for sts:AssumeRoleWithWebIdentity ` +
-          `without a StringEquals or StringLike condition on ${missing.map((p) => claimKey(p, 'sub')).join(', ')}` +
-          `${notes.length > 0 ? ` (${notes.join('; ')})` : ''}. ${consequence} ` +
-          `Pin the service account: "StringEquals": {${missing.map((p) => `"${claimKey(p, 'sub')}": "system:serviceaccount:NAMESPACE:NAME"`).join(', ')}}.`,
-        // Which service account should have the role only its owner knows.
-        fixable: false,
-      });
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      const facts = irsaFacts(s);
+      if (facts === null || (scanOf(s, facts) & Scan.SUB_MISSING) === 0) continue;
+      out.push(subMissingFinding(s, ANY_CONTEXT));
     }
     return out;
   },

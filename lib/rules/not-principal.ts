@@ -1,6 +1,6 @@
 import { StatementFlags, type NormalizedPrincipal, type NormalizedStatement } from '../policy/normalize';
 import { isAllow } from '../policy/query';
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -20,15 +20,18 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.NOT_PRINCIPAL) !== 0,
   check(policy) {
     if (!policy) return [];
-    return policy.statements
-      .filter((s): s is NormalizedStatement & { notPrincipal: NormalizedPrincipal } => isAllow(s) && s.notPrincipal !== null)
-      .map((s) => ({
+    const out: RuleFinding[] = [];
+    for (const s of policy.statements) {
+      if (!isAllow(s) || s.notPrincipal === null) continue;
+      out.push({
         statement: s.index,
         message:
           `${where(s)} allows with NotPrincipal (${listed(s.notPrincipal)}): it trusts every principal of every AWS account except those listed. ` +
           'Replace NotPrincipal with a Principal that names exactly who may assume the role.',
         // Only a person knows whom the statement was meant to trust.
         fixable: false,
-      }));
+      });
+    }
+    return out;
   },
 };

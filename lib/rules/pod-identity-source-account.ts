@@ -1,73 +1,149 @@
 import { setCondition, updateStatement } from '../policy/edit';
-import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
-import {
-  ACCOUNT_ID,
-  ARN_MATCH_OPS,
-  conditionsOn,
-  hasWildcard,
-  isAllow,
-  isPinning,
-  parseArn,
-  POD_IDENTITY_SERVICE,
-  STRING_MATCH_OPS,
-  trustsService,
-} from '../policy/query';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
+import { hasWildcard, isPinning, parseArn } from '../policy/query';
 import { perStatement } from './support/per-statement';
-import type { Rule, RuleContext } from './types';
+import type { Rule, RuleContext, RuleFinding } from './types';
 
 const SOURCE_ACCOUNT = 'aws:SourceAccount';
-const PIN_OPS = [...STRING_MATCH_OPS, ...ARN_MATCH_OPS];
+/** Allow statements trusting pods.eks (the flags say what isAllow and trustsService would). */
+const ALLOW_POD_IDENTITY = StatementFlags.ALLOW | StatementFlags.SERVICE_POD_IDENTITY;
+
+/** Condition keys as NormalizedCondition.key holds them (lower-cased). */
+const KEY_SOURCE_ACCOUNT = 'aws:sourceaccount';
+const KEY_SOURCE_ORG_ID = 'aws:sourceorgid';
+const KEY_SOURCE_ARN = 'aws:sourcearn';
+const KEY_CLUSTER_ARN_TAG = 'aws:requesttag/eks-cluster-arn';
+const KEY_CLUSTER_NAME_TAG = 'aws:requesttag/eks-cluster-name';
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
-function pins(s: NormalizedStatement, key: string): NormalizedCondition[] {
-  return conditionsOn(s, key).filter((c) => isPinning(c) && PIN_OPS.includes(c.op));
+/** The operators that pin a key here: STRING_MATCH_OPS and ARN_MATCH_OPS (lib/policy/query.ts). */
+function isPinOp(op: string): boolean {
+  return op === 'stringequals' || op === 'stringequalsignorecase' || op === 'stringlike' || op === 'arnequals' || op === 'arnlike';
+}
+
+/** ACCOUNT_ID (lib/policy/query.ts): exactly 12 ASCII digits. */
+function isAccountId(v: string): boolean {
+  if (v.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  return true;
 }
 
 /** A literal account that is the role's (or, with the role's account unknown, any literal account). */
 function isOwnAccount(value: string, account: string | null): boolean {
-  return ACCOUNT_ID.test(value) && (account === null || value === account);
+  return account === null ? isAccountId(value) : value === account && isAccountId(value);
 }
 
 /** A value that names something rather than matching anything: not only wildcards. */
 function namesSomething(value: string): boolean {
-  return value.replace(/[*?]/g, '') !== '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch !== '*' && ch !== '?') return true;
+  }
+  return false;
+}
+
+/** Does every value of a (pinning) condition on `key` tie the call to the role's account or clusters? */
+function allValuesTie(key: string, values: string[], account: string | null): boolean {
+  switch (key) {
+    case KEY_SOURCE_ACCOUNT:
+      for (let i = 0; i < values.length; i++) if (!isOwnAccount(values[i], account)) return false;
+      return true;
+    case KEY_SOURCE_ORG_ID:
+      for (let i = 0; i < values.length; i++) if (hasWildcard(values[i]) || values[i] === '') return false;
+      return true;
+    case KEY_SOURCE_ARN:
+      for (let i = 0; i < values.length; i++) {
+        const arn = parseArn(values[i]);
+        if (!arn || !isOwnAccount(arn.account, account)) return false;
+      }
+      return true;
+    case KEY_CLUSTER_ARN_TAG:
+    case KEY_CLUSTER_NAME_TAG:
+      for (let i = 0; i < values.length; i++) if (!namesSomething(values[i])) return false;
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**
  * Does a condition already keep another account's Pod Identity (or another cluster) from using
  * the role? The spec's list: aws:SourceAccount = the role's account, aws:SourceOrgID, aws:SourceArn
- * in the role's account, aws:RequestTag/eks-cluster-arn, aws:RequestTag/eks-cluster-name.
+ * in the role's account, aws:RequestTag/eks-cluster-arn, aws:RequestTag/eks-cluster-name: a
+ * pinning condition on one of them whose every value says so.
  */
 function hasSourceCondition(s: NormalizedStatement, account: string | null): boolean {
-  const all = (cs: NormalizedCondition[], ok: (v: string) => boolean) => cs.some((c) => c.values.every(ok));
-  return (
-    all(pins(s, SOURCE_ACCOUNT), (v) => isOwnAccount(v, account)) ||
-    all(pins(s, 'aws:SourceOrgID'), (v) => !hasWildcard(v) && v !== '') ||
-    all(pins(s, 'aws:SourceArn'), (v) => {
-      const arn = parseArn(v);
-      return !!arn && isOwnAccount(arn.account, account);
-    }) ||
-    all(pins(s, 'aws:RequestTag/eks-cluster-arn'), namesSomething) ||
-    all(pins(s, 'aws:RequestTag/eks-cluster-name'), namesSomething)
-  );
+  const conditions = s.conditions;
+  for (let i = 0; i < conditions.length; i++) {
+    const c: NormalizedCondition = conditions[i];
+    if (isPinning(c) && isPinOp(c.op) && allValuesTie(c.key, c.values, account)) return true;
+  }
+  return false;
 }
 
-const hasSourceConditionOnce = perStatement((s, ctx) => hasSourceCondition(s, ctx.roleAccount));
+/** A `StringEquals` (as such, no prefix or IfExists) condition on aws:SourceAccount. */
+function isStringEqualsSourceAccount(c: NormalizedCondition): boolean {
+  // op 'stringequals' is what parsing makes of every spelling of StringEquals (and of more).
+  return c.key === KEY_SOURCE_ACCOUNT && c.op === 'stringequals' && c.operator.toLowerCase() === 'stringequals';
+}
 
 /**
  * The fix writes `StringEquals aws:SourceAccount`, replacing a value already there. That only
  * narrows when the existing values include the role's account (or there are none).
  */
 function fixBlocker(s: NormalizedStatement, ctx: RuleContext): string | null {
-  if (ctx.roleAccount === null) return "the role's account is unknown (evaluate with the role ARN or pass --account)";
-  const existing = conditionsOn(s, SOURCE_ACCOUNT).filter((c) => c.operator.toLowerCase() === 'stringequals');
-  if (existing.some((c) => !c.values.includes(ctx.roleAccount as string))) {
-    return `its StringEquals aws:SourceAccount names ${existing.flatMap((c) => c.values).join(', ')}, not the role's account ${ctx.roleAccount}; replacing that would not be a narrowing, so fix it by hand`;
+  const account = ctx.roleAccount;
+  if (account === null) return "the role's account is unknown (evaluate with the role ARN or pass --account)";
+  const conditions = s.conditions;
+  let blocked = false;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i];
+    if (isStringEqualsSourceAccount(c) && !c.values.includes(account)) {
+      blocked = true;
+      break;
+    }
   }
-  return null;
+  if (!blocked) return null;
+  const named: string[] = [];
+  for (let i = 0; i < conditions.length; i++) if (isStringEqualsSourceAccount(conditions[i])) named.push(...conditions[i].values);
+  return `its StringEquals aws:SourceAccount names ${named.join(', ')}, not the role's account ${account}; replacing that would not be a narrowing, so fix it by hand`;
+}
+
+const fixBlockerOnce = perStatement(fixBlocker);
+
+/** The finding about an Allow statement trusting pods.eks, or null when it has a source condition. */
+function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding | null {
+  if (hasSourceCondition(s, ctx.roleAccount)) return null;
+  const blocker = fixBlockerOnce(s, ctx);
+  const acct = ctx.roleAccount ?? 'ACCOUNT';
+  return {
+    statement: s.index,
+    message:
+      `${where(s)} trusts pods.eks.amazonaws.com without a condition tying the call to the role's account ` +
+      `(aws:SourceAccount = ${acct}, aws:SourceOrgID, aws:SourceArn in ${acct}, aws:RequestTag/eks-cluster-arn or aws:RequestTag/eks-cluster-name). ` +
+      'Such a condition is the confused-deputy guard AWS recommends for service principals: it keeps the service from using the role on behalf of another account. ' +
+      (blocker
+        ? `Add "StringEquals": {"aws:SourceAccount": "${acct}"} by hand: ${blocker}.`
+        : `The automatic fix adds "StringEquals": {"aws:SourceAccount": "${acct}"}.`),
+    fixable: blocker === null,
+  };
+}
+
+const checkStatementOnce = perStatement(checkStatement);
+
+/** The statement at `index` (statements sit at their index; the search is for anything else). */
+function statementAt(policy: TrustPolicy, index: number | null): NormalizedStatement | undefined {
+  if (index !== null) {
+    const s = policy.statements[index];
+    if (s !== undefined && s.index === index) return s;
+  }
+  return policy.statements.find((x) => x.index === index);
 }
 
 export const rule: Rule = {
@@ -79,31 +155,23 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    return policy.statements
-      .filter((s) => isAllow(s) && trustsService(s, POD_IDENTITY_SERVICE) && !hasSourceConditionOnce(s, ctx))
-      .map((s) => {
-        const blocker = fixBlocker(s, ctx);
-        const acct = ctx.roleAccount ?? 'ACCOUNT';
-        return {
-          statement: s.index,
-          message:
-            `${where(s)} trusts pods.eks.amazonaws.com without a condition tying the call to the role's account ` +
-            `(aws:SourceAccount = ${acct}, aws:SourceOrgID, aws:SourceArn in ${acct}, aws:RequestTag/eks-cluster-arn or aws:RequestTag/eks-cluster-name). ` +
-            'Such a condition is the confused-deputy guard AWS recommends for service principals: it keeps the service from using the role on behalf of another account. ' +
-            (blocker
-              ? `Add "StringEquals": {"aws:SourceAccount": "${acct}"} by hand: ${blocker}.`
-              : `The automatic fix adds "StringEquals": {"aws:SourceAccount": "${acct}"}.`),
-          fixable: blocker === null,
-        };
-      });
+    const out: RuleFinding[] = [];
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if ((s.flags & ALLOW_POD_IDENTITY) !== ALLOW_POD_IDENTITY) continue;
+      const f = checkStatementOnce(s, ctx);
+      if (f !== null) out.push(f);
+    }
+    return out;
   },
   fix(doc, policy, findings, ctx) {
     const account = ctx.roleAccount;
     if (account === null) return doc;
     let next = doc;
     for (const f of findings) {
-      const s = policy.statements.find((x) => x.index === f.statement);
-      if (!s || fixBlocker(s, ctx) !== null) continue;
+      const s = statementAt(policy, f.statement);
+      if (!s || fixBlockerOnce(s, ctx) !== null) continue;
       next = updateStatement(next, s.index, (raw) => setCondition(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
     }
     return next;

@@ -1,7 +1,27 @@
-import { StatementFlags } from '../policy/normalize';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { addActions, updateStatement } from '../policy/edit';
-import { allowsAction, isAllow, POD_IDENTITY_SERVICE, trustsService } from '../policy/query';
-import type { Rule } from './types';
+import { allowsAction } from '../policy/query';
+import { perStatement } from './support/per-statement';
+import type { Rule, RuleFinding } from './types';
+
+/** Allow statements trusting pods.eks (the flags say what isAllow and trustsService would). */
+const ALLOW_POD_IDENTITY = StatementFlags.ALLOW | StatementFlags.SERVICE_POD_IDENTITY;
+
+/** What the fix adds (addActions only reads it). */
+const TAG_SESSION: string[] = ['sts:TagSession'];
+
+/** The finding about an Allow statement trusting pods.eks, or null when it is fine. */
+function checkStatement(s: NormalizedStatement): RuleFinding | null {
+  if (!allowsAction(s, 'sts:AssumeRole') || allowsAction(s, 'sts:TagSession')) return null;
+  return {
+    statement: s.index,
+    message: `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''} lets pods.eks.amazonaws.com call sts:AssumeRole without sts:TagSession: EKS Pod Identity cannot issue credentials for this role. Add sts:TagSession to the statement's actions.`,
+    // Only an Action list can be extended; a NotAction statement is the wildcard-action rule's.
+    fixable: s.actions !== null,
+  };
+}
+
+const checkStatementOnce = perStatement(checkStatement);
 
 export const rule: Rule = {
   id: 'pod-identity-tag-session',
@@ -10,20 +30,22 @@ export const rule: Rule = {
   summary:
     'The role trusts pods.eks.amazonaws.com for sts:AssumeRole but not sts:TagSession, so EKS Pod Identity can never hand its credentials to a pod.',
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0,
-  check(policy) {
+  check(policy, ctx) {
     if (!policy) return [];
-    return policy.statements
-      .filter((s) => isAllow(s) && trustsService(s, POD_IDENTITY_SERVICE) && allowsAction(s, 'sts:AssumeRole') && !allowsAction(s, 'sts:TagSession'))
-      .map((s) => ({
-        statement: s.index,
-        message: `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''} lets pods.eks.amazonaws.com call sts:AssumeRole without sts:TagSession: EKS Pod Identity cannot issue credentials for this role. Add sts:TagSession to the statement's actions.`,
-        // Only an Action list can be extended; a NotAction statement is the wildcard-action rule's.
-        fixable: s.actions !== null,
-      }));
+    const out: RuleFinding[] = [];
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if ((s.flags & ALLOW_POD_IDENTITY) !== ALLOW_POD_IDENTITY) continue;
+      // The answer depends on the statement only; it is kept per context (perStatement), when there is one.
+      const f = ctx === undefined ? checkStatement(s) : checkStatementOnce(s, ctx);
+      if (f !== null) out.push(f);
+    }
+    return out;
   },
   fix(doc, _policy, findings) {
     let next = doc;
-    for (const f of findings) if (f.statement !== null) next = updateStatement(next, f.statement, (s) => addActions(s, ['sts:TagSession']));
+    for (const f of findings) if (f.statement !== null) next = updateStatement(next, f.statement, (s) => addActions(s, TAG_SESSION));
     return next;
   },
 };

@@ -1,6 +1,6 @@
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { ARN_MATCH_OPS, ACCOUNT_ID, conditionsOn, hasWildcard, isAllow, isPinning, parseArn, STRING_MATCH_OPS } from '../policy/query';
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
 
 /** Condition keys that, pinned to a concrete value, restrict who may call (spec/RULES.md). */
 export const CALLER_PINNING_KEYS = ['aws:PrincipalAccount', 'aws:PrincipalOrgID', 'aws:PrincipalArn', 'aws:SourceAccount', 'aws:SourceOrgID'];
@@ -28,6 +28,7 @@ function pinsValue(key: string, value: string): boolean {
  * is satisfied by any one of its values, so a single wildcard value unpins it).
  */
 export function pinningConditionOn(s: NormalizedStatement, keys: readonly string[]): NormalizedCondition | null {
+  if (s.conditions.length === 0) return null;
   for (const key of keys) {
     for (const c of conditionsOn(s, key)) {
       if (isPinning(c) && MATCH_OPS.includes(c.op) && c.values.every((v) => pinsValue(c.key, v))) return c;
@@ -54,9 +55,16 @@ function whyNotPinning(c: NormalizedCondition): string {
  * when there are none. Call it only where `pinningConditionOn(s, keys)` found nothing.
  */
 export function explainNonPinning(s: NormalizedStatement, keys: readonly string[]): string {
-  const weak = keys.flatMap((k) => conditionsOn(s, k));
-  if (weak.length === 0) return '';
-  return ` ${weak.map(whyNotPinning).join('; ')} does not restrict the caller.`;
+  if (s.conditions.length === 0) return '';
+  let weak = '';
+  let any = false;
+  for (const key of keys) {
+    for (const c of conditionsOn(s, key)) {
+      weak = any ? `${weak}; ${whyNotPinning(c)}` : whyNotPinning(c);
+      any = true;
+    }
+  }
+  return any ? ` ${weak} does not restrict the caller.` : '';
 }
 
 function where(s: NormalizedStatement): string {
@@ -72,20 +80,21 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.PRINCIPAL_WILDCARD) !== 0,
   check(policy) {
     if (!policy) return [];
-    return policy.statements
-      .filter((s) => isAllow(s) && s.principal?.wildcard && !pinningConditionOn(s, CALLER_PINNING_KEYS))
-      .map((s) => {
-        const notes = [explainNonPinning(s, CALLER_PINNING_KEYS)];
-        if (conditionsOn(s, 'sts:ExternalId').length > 0) notes.push(' sts:ExternalId alone does not restrict who can call: anyone who learns the value can assume the role.');
-        return {
-          statement: s.index,
-          message:
-            `${where(s)} trusts every AWS principal ("*") with no condition pinning the caller to an account, organisation or ARN: anyone in any AWS account can assume this role.` +
-            notes.join('') +
-            ' Name the trusted principals instead of "*", or add a condition such as StringEquals aws:PrincipalOrgID or aws:PrincipalAccount.',
-          // Which principals were meant cannot be inferred; narrowing must be done by hand.
-          fixable: false,
-        };
+    const out: RuleFinding[] = [];
+    for (const s of policy.statements) {
+      if (!isAllow(s) || !s.principal?.wildcard || pinningConditionOn(s, CALLER_PINNING_KEYS)) continue;
+      let notes = explainNonPinning(s, CALLER_PINNING_KEYS);
+      if (conditionsOn(s, 'sts:ExternalId').length > 0) notes += ' sts:ExternalId alone does not restrict who can call: anyone who learns the value can assume the role.';
+      out.push({
+        statement: s.index,
+        message:
+          `${where(s)} trusts every AWS principal ("*") with no condition pinning the caller to an account, organisation or ARN: anyone in any AWS account can assume this role.` +
+          notes +
+          ' Name the trusted principals instead of "*", or add a condition such as StringEquals aws:PrincipalOrgID or aws:PrincipalAccount.',
+        // Which principals were meant cannot be inferred; narrowing must be done by hand.
+        fixable: false,
       });
+    }
+    return out;
   },
 };

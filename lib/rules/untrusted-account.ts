@@ -1,88 +1,110 @@
 import { copyWith, removeStatements, updateStatement } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { ACCOUNT_ID, describeAwsPrincipal, isAllow, parseArn } from '../policy/query';
+import { isAllow } from '../policy/query';
+import { arnAccountStart, awsAccountStart, trustedAt } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
-
-/** The principal elements that can name an account. */
-type AccountElement = 'AWS' | 'Federated';
-
-interface AccountPrincipal {
-  element: AccountElement;
-  /** The value exactly as written in the policy. */
-  value: string;
-  account: string;
-}
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
-/**
+/*
  * Principals that belong to an account: AWS bare ids, root, role, user, assumed-role and
- * federated-user ARNs, and Federated provider ARNs. `*` and unique ids (AROA…) name no account;
- * Federated values such as `cognito-identity.amazonaws.com` are not ARNs and name none either.
+ * federated-user ARNs (describeAwsPrincipal(v).account), and Federated provider ARNs (a 12-digit
+ * parseArn(v).account). `*` and unique ids (AROA…) name no account; Federated values such as
+ * `cognito-identity.amazonaws.com` are not ARNs and name none either.
  */
-const NONE: readonly AccountPrincipal[] = Object.freeze([]);
 
-function accountPrincipals(s: NormalizedStatement): AccountPrincipal[] {
-  if (!s.principal || (s.principal.aws.length === 0 && s.principal.federated.length === 0)) return NONE as AccountPrincipal[];
-  const out: AccountPrincipal[] = [];
-  for (const value of s.principal.aws) {
-    const account = describeAwsPrincipal(value).account;
-    if (account) out.push({ element: 'AWS', value, account });
+/** Does the statement name a principal in an account that is not trusted? Allocates nothing. */
+function anyUntrusted(s: NormalizedStatement, trusted: Set<string>): boolean {
+  if (!isAllow(s)) return false;
+  const p = s.principal;
+  if (p === null) return false;
+  const aws = p.aws;
+  for (let i = 0; i < aws.length; i++) {
+    const at = awsAccountStart(aws[i]);
+    if (at >= 0 && !trustedAt(aws[i], at, trusted)) return true;
   }
-  for (const value of s.principal.federated) {
-    const account = parseArn(value)?.account;
-    if (account && ACCOUNT_ID.test(account)) out.push({ element: 'Federated', value, account });
+  const fed = p.federated;
+  for (let i = 0; i < fed.length; i++) {
+    const at = arnAccountStart(fed[i]);
+    if (at >= 0 && !trustedAt(fed[i], at, trusted)) return true;
   }
-  return out;
+  return false;
 }
 
-/** Read-only: memoised per statement and context. */
-const untrustedPrincipals = perStatement((s: NormalizedStatement, ctx: RuleContext): AccountPrincipal[] => {
-  if (!isAllow(s)) return NONE as AccountPrincipal[];
-  const all = accountPrincipals(s);
-  for (let i = 0; i < all.length; i++) {
-    if (!ctx.trustedAccountSet.has(all[i].account)) return all.filter((p) => !ctx.trustedAccountSet.has(p.account));
+/** A statement's untrusted principals and what check says about them (all read-only). */
+interface Flagged {
+  /** Untrusted values of Principal.AWS and Principal.Federated, as written, in order. */
+  aws: string[];
+  federated: string[];
+  /** Removing them would leave the statement's Principal with no value at all. */
+  empties: boolean;
+  /** `Statement N (sid) trusts P1, P2: ` */
+  head: string;
+  /** `account A` / `accounts A, B` */
+  accounts: string;
+  plural: boolean;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
+/**
+ * The statement's untrusted principals, or null when it has none. Memoised per statement and
+ * context; only asked about statements anyUntrusted picked (and by fix).
+ */
+const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagged | null => {
+  const p = s.principal;
+  if (!isAllow(s) || p === null) return null;
+  const trusted = ctx.trustedAccountSet;
+  let aws = NO_VALUES as string[];
+  let federated = NO_VALUES as string[];
+  let principals = '';
+  let accounts = ''; // distinct 12-digit ids joined with ", ": a 12-digit substring is one of them
+  let distinct = 0;
+  for (let e = 0; e < 2; e++) {
+    const values = e === 0 ? p.aws : p.federated;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const at = e === 0 ? awsAccountStart(value) : arnAccountStart(value);
+      if (at < 0 || trustedAt(value, at, trusted)) continue;
+      if (e === 0) (aws === NO_VALUES ? (aws = []) : aws).push(value);
+      else (federated === NO_VALUES ? (federated = []) : federated).push(value);
+      principals = principals === '' ? value : `${principals}, ${value}`;
+      const account = at === 0 && value.length === 12 ? value : value.slice(at, at + 12);
+      if (distinct === 0) {
+        accounts = account;
+        distinct = 1;
+      } else if (!accounts.includes(account)) {
+        accounts = `${accounts}, ${account}`;
+        distinct++;
+      }
+    }
   }
-  return NONE as AccountPrincipal[];
+  if (distinct === 0) return null;
+  // Each value (duplicates included) is listed at most once per occurrence, and equal values
+  // share their account: all of a list's values go exactly when each occurrence is listed.
+  const empties =
+    !p.wildcard && aws.length === p.aws.length && federated.length === p.federated.length && p.service.length === 0 && p.canonicalUser.length === 0;
+  const plural = distinct > 1;
+  return { aws, federated, empties, head: `${where(s)} trusts ${principals}: `, accounts: `${plural ? 'accounts' : 'account'} ${accounts}`, plural };
 });
 
-/** Would removing `remove` leave the statement's Principal with no value at all? */
-function leavesNoPrincipal(s: NormalizedStatement, remove: AccountPrincipal[]): boolean {
-  const p = s.principal;
-  if (!p || p.wildcard) return false;
-  const aws = new Set(remove.filter((r) => r.element === 'AWS').map((r) => r.value));
-  const fed = new Set(remove.filter((r) => r.element === 'Federated').map((r) => r.value));
-  return (
-    p.aws.every((v) => aws.has(v)) && p.federated.every((v) => fed.has(v)) && p.service.length === 0 && p.canonicalUser.length === 0
-  );
-}
-
-function describePrincipals(list: AccountPrincipal[]): { principals: string; accounts: string; plural: boolean } {
-  const accounts = [...new Set(list.map((p) => p.account))];
-  const plural = accounts.length > 1;
-  return {
-    principals: list.map((p) => p.value).join(', '),
-    accounts: `${plural ? 'accounts' : 'account'} ${accounts.join(', ')}`,
-    plural,
-  };
-}
-
 /** Remove the given values from Principal.AWS / Principal.Federated, keeping each element's string/list form. */
-function withoutPrincipals(s: JsonStatement, remove: AccountPrincipal[]): JsonStatement {
+function withoutPrincipals(s: JsonStatement, remove: Flagged): JsonStatement {
   const principal = s.Principal;
   if (!principal || typeof principal !== 'object' || Array.isArray(principal)) return s;
   const next: Record<string, unknown> = {};
   for (const [element, value] of Object.entries(principal as Record<string, unknown>)) {
-    const drop = new Set(remove.filter((r) => r.element === element).map((r) => r.value));
-    if (drop.size === 0) next[element] = value;
+    const drop = element === 'AWS' ? remove.aws : element === 'Federated' ? remove.federated : (NO_VALUES as string[]);
+    if (drop.length === 0) next[element] = value;
     else if (typeof value === 'string') {
-      if (!drop.has(value)) next[element] = value;
+      if (!drop.includes(value)) next[element] = value;
     } else if (Array.isArray(value)) {
-      const kept = value.filter((v) => !drop.has(v as string));
+      const dropSet = drop.length > 8 ? new Set(drop) : null;
+      const kept = value.filter((v) => !(dropSet ? dropSet.has(v as string) : drop.includes(v as string)));
       if (kept.length > 0) next[element] = kept;
     } else next[element] = value;
   }
@@ -98,65 +120,76 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & (StatementFlags.AWS | StatementFlags.FEDERATED)) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    let flagged: { s: NormalizedStatement; bad: AccountPrincipal[] }[] | null = null;
-    for (const s of policy.statements) {
-      const bad = untrustedPrincipals(s, ctx);
-      if (bad.length > 0) (flagged ??= []).push({ s, bad });
+    const trusted = ctx.trustedAccountSet;
+    const statements = policy.statements;
+    let flagged: { s: NormalizedStatement; f: Flagged }[] | null = null;
+    let emptied = 0;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if (!anyUntrusted(s, trusted)) continue;
+      const f = flaggedOf(s, ctx);
+      if (f === null) continue;
+      (flagged ??= []).push({ s, f });
+      if (f.empties) emptied++;
     }
     if (flagged === null) return [];
 
+    const out: RuleFinding[] = [];
     if (ctx.roleAccount === null) {
       // Without the role's account we cannot tell its own account from a foreign one: say so.
-      return flagged.map(({ s, bad }) => {
-        const d = describePrincipals(bad);
-        return {
+      for (const { s, f } of flagged) {
+        out.push({
           statement: s.index,
           message:
-            `${where(s)} trusts ${d.principals}: ${d.accounts} cannot be verified as trusted: the role's account is unknown (pass --account). ` +
-            `If ${d.plural ? 'they are' : 'it is'} not the role's own account, remove these principals or add ${d.plural ? 'the accounts' : 'the account'} to TRUSTED_ACCOUNTS.`,
+            `${f.head}${f.accounts} cannot be verified as trusted: the role's account is unknown (pass --account). ` +
+            `If ${f.plural ? 'they are' : 'it is'} not the role's own account, remove these principals or add ${f.plural ? 'the accounts' : 'the account'} to TRUSTED_ACCOUNTS.`,
           fixable: false,
-        };
-      });
+        });
+      }
+      return out;
     }
 
     // Removing principals may empty statements; a policy with no statement at all is invalid.
-    const emptied = new Set(flagged.filter(({ s, bad }) => leavesNoPrincipal(s, bad)).map(({ s }) => s.index));
-    const wouldEmptyPolicy = policy.statements.every((s) => emptied.has(s.index));
+    // (Statement indexes are distinct, so every statement is emptied exactly when all are.)
+    const wouldEmptyPolicy = emptied === statements.length;
     const configured = ctx.trustedAccounts !== undefined;
-    return flagged.map(({ s, bad }): RuleFinding => {
-      const d = describePrincipals(bad);
+    for (const { s, f } of flagged) {
       let todo: string;
       if (!configured) {
         todo = 'Remove these principals, or list the account in TRUSTED_ACCOUNTS if it is meant to be trusted (TRUSTED_ACCOUNTS is not configured, so this is not fixed automatically).';
       } else if (wouldEmptyPolicy) {
         todo = 'Remove these principals by hand: removing them automatically would leave the policy with no statement.';
-      } else if (emptied.has(s.index)) {
+      } else if (f.empties) {
         todo = 'The automatic fix removes these principals and then the statement, which has nothing else to trust.';
       } else {
         todo = 'The automatic fix removes these principals.';
       }
-      return {
+      out.push({
         statement: s.index,
         message:
-          `${where(s)} trusts ${d.principals}: ${d.accounts} ${d.plural ? 'are' : 'is'} neither this role's account (${ctx.roleAccount}) nor listed in TRUSTED_ACCOUNTS, ` +
-          `so ${d.plural ? 'those accounts' : 'that account'}, not yours, ${d.plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
+          `${f.head}${f.accounts} ${f.plural ? 'are' : 'is'} neither this role's account (${ctx.roleAccount}) nor listed in TRUSTED_ACCOUNTS, ` +
+          `so ${f.plural ? 'those accounts' : 'that account'}, not yours, ${f.plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
         fixable: configured && !wouldEmptyPolicy,
-      };
-    });
+      });
+    }
+    return out;
   },
   fix(doc: PolicyDocument, policy: TrustPolicy, findings: RuleFinding[], ctx: RuleContext) {
     // Only with a known account and a configured allow list is "untrusted" a fact, not a guess.
     if (ctx.roleAccount === null || ctx.trustedAccounts === undefined) return doc;
     let next = doc;
-    const drop = new Set<number>();
-    for (const f of findings) {
-      const s = policy.statements.find((x) => x.index === f.statement);
+    let drop: Set<number> | null = null;
+    const statements = policy.statements;
+    for (const finding of findings) {
+      const at = finding.statement;
+      let s = at === null ? undefined : statements[at];
+      if (s === undefined || s.index !== at) s = statements.find((x) => x.index === at);
       if (!s) continue;
-      const bad = untrustedPrincipals(s, ctx);
-      if (bad.length === 0) continue;
-      if (leavesNoPrincipal(s, bad)) drop.add(s.index);
-      else next = updateStatement(next, s.index, (raw) => withoutPrincipals(raw, bad));
+      const f = flaggedOf(s, ctx);
+      if (f === null) continue;
+      if (f.empties) (drop ??= new Set<number>()).add(s.index);
+      else next = updateStatement(next, s.index, (raw) => withoutPrincipals(raw, f));
     }
-    return drop.size > 0 ? removeStatements(next, drop) : next;
+    return drop !== null ? removeStatements(next, drop) : next;
   },
 };

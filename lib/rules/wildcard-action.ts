@@ -1,20 +1,25 @@
 import { setActions, updateStatement } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { allowsAction, isAllow, isSamlProvider, isService, POD_IDENTITY_SERVICE } from '../policy/query';
-import type { Rule } from './types';
+import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE } from '../policy/query';
+import { federatedKind, FederatedKind } from './support/account-arn';
+import { perStatement } from './support/per-statement';
+import type { Rule, RuleFinding } from './types';
 
 const WILDCARD_ACTIONS = ['*', 'sts:*'];
-
-/** Order of the replacement list: the assume action first, then its companion. */
-const ACTION_ORDER = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:TagSession'];
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
+/** NotAction, or an Action of "*" or "sts:*": what the parse flagged as WILDCARD_ACTION. */
 function isWildcardStatement(s: NormalizedStatement): boolean {
-  return s.notActions !== null || (s.actions ?? []).some((a) => WILDCARD_ACTIONS.includes(a));
+  return (s.flags & StatementFlags.WILDCARD_ACTION) !== 0;
 }
+
+const NEED_ASSUME = 1;
+const NEED_WEB_IDENTITY = 2;
+const NEED_SAML = 4;
+const NEED_TAG_SESSION = 8;
 
 /**
  * What the statement's principals need (spec/RULES.md): AWS (and "*") → AssumeRole + TagSession;
@@ -25,22 +30,29 @@ function isWildcardStatement(s: NormalizedStatement): boolean {
 export function neededActions(s: NormalizedStatement): string[] {
   const p = s.principal;
   if (!p) return [];
-  const need = new Set<string>();
-  if (p.wildcard || p.aws.length > 0) {
-    need.add('sts:AssumeRole');
-    need.add('sts:TagSession');
+  let need = 0;
+  if (p.wildcard || p.aws.length > 0) need |= NEED_ASSUME | NEED_TAG_SESSION;
+  const service = p.service;
+  for (let i = 0; i < service.length; i++) {
+    need |= NEED_ASSUME;
+    if ((need & NEED_TAG_SESSION) === 0 && isService(service[i], POD_IDENTITY_SERVICE)) need |= NEED_TAG_SESSION;
   }
-  for (const service of p.service) {
-    need.add('sts:AssumeRole');
-    if (isService(service, POD_IDENTITY_SERVICE)) need.add('sts:TagSession');
-  }
-  for (const f of p.federated) need.add(isSamlProvider(f) ? 'sts:AssumeRoleWithSAML' : 'sts:AssumeRoleWithWebIdentity');
-  return ACTION_ORDER.filter((a) => need.has(a));
+  const federated = p.federated;
+  for (let i = 0; i < federated.length; i++) need |= federatedKind(federated[i]) === FederatedKind.Saml ? NEED_SAML : NEED_WEB_IDENTITY;
+  // In ACTION_ORDER.
+  const out: string[] = [];
+  if (need & NEED_ASSUME) out.push('sts:AssumeRole');
+  if (need & NEED_WEB_IDENTITY) out.push('sts:AssumeRoleWithWebIdentity');
+  if (need & NEED_SAML) out.push('sts:AssumeRoleWithSAML');
+  if (need & NEED_TAG_SESSION) out.push('sts:TagSession');
+  return out;
 }
 
 /** The replacement: needed actions the original statement already allowed, so the fix never widens. */
-function replacementActions(s: NormalizedStatement): string[] {
-  return neededActions(s).filter((a) => allowsAction(s, a));
+function replacementOf(s: NormalizedStatement, needed: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < needed.length; i++) if (allowsAction(s, needed[i])) out.push(needed[i]);
+  return out;
 }
 
 function describeWildcard(s: NormalizedStatement): string {
@@ -54,6 +66,24 @@ function describeWildcard(s: NormalizedStatement): string {
   return `allows Action ${wild.map((a) => `"${a}"`).join(', ')}: its principals get every STS action, including ones added later, not just the ones they need.`;
 }
 
+/**
+ * The finding for a wildcard statement and its fix's replacement actions: they depend on the
+ * statement only (and its index), so they are memoised with it. Read-only.
+ */
+const answerOf = perStatement((s: NormalizedStatement): { finding: RuleFinding; replacement: string[] } => {
+  const needed = neededActions(s);
+  const replacement = replacementOf(s, needed);
+  let todo: string;
+  if (replacement.length > 0) todo = `The automatic fix replaces it with ${replacement.join(', ')}.`;
+  else if (!s.principal) todo = 'With NotPrincipal, who the principals are (and so what they need) cannot be told: list the actions by hand.';
+  else if (needed.length === 0) todo = 'Its principals need no STS action this tool can name: list the actions by hand.';
+  else todo = `The statement does not allow what its principals need (${needed.join(', ')}): list the actions by hand.`;
+  return {
+    finding: { statement: s.index, message: `${where(s)} ${describeWildcard(s)} ${todo}`, fixable: replacement.length > 0 },
+    replacement,
+  };
+});
+
 export const rule: Rule = {
   id: 'wildcard-action',
   severity: 'medium',
@@ -61,31 +91,25 @@ export const rule: Rule = {
   summary:
     'A trust statement allows Action "*" or "sts:*", or uses NotAction, instead of naming the STS actions its principals actually need.',
   appliesTo: (flags) => (flags & StatementFlags.WILDCARD_ACTION) !== 0,
-  check(policy) {
+  check(policy, ctx) {
     if (!policy) return [];
-    return policy.statements
-      .filter((s) => isAllow(s) && isWildcardStatement(s))
-      .map((s) => {
-        const replacement = replacementActions(s);
-        const needed = neededActions(s);
-        let todo: string;
-        if (replacement.length > 0) todo = `The automatic fix replaces it with ${replacement.join(', ')}.`;
-        else if (!s.principal) todo = 'With NotPrincipal, who the principals are (and so what they need) cannot be told: list the actions by hand.';
-        else if (needed.length === 0) todo = 'Its principals need no STS action this tool can name: list the actions by hand.';
-        else todo = `The statement does not allow what its principals need (${needed.join(', ')}): list the actions by hand.`;
-        return {
-          statement: s.index,
-          message: `${where(s)} ${describeWildcard(s)} ${todo}`,
-          fixable: replacement.length > 0,
-        };
-      });
+    const out: RuleFinding[] = [];
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if (isAllow(s) && isWildcardStatement(s)) out.push(answerOf(s, ctx).finding);
+    }
+    return out;
   },
-  fix(doc, policy, findings) {
+  fix(doc, policy, findings, ctx) {
     let next = doc;
+    const statements = policy.statements;
     for (const f of findings) {
-      const s = policy.statements.find((x) => x.index === f.statement);
+      const at = f.statement;
+      let s = at === null ? undefined : statements[at];
+      if (s === undefined || s.index !== at) s = statements.find((x) => x.index === at);
       if (!s || !isWildcardStatement(s)) continue;
-      const replacement = replacementActions(s);
+      const replacement = answerOf(s, ctx).replacement;
       if (replacement.length > 0) next = updateStatement(next, s.index, (raw) => setActions(raw, replacement));
     }
     return next;

@@ -2,8 +2,12 @@
  * What the four IRSA rules (irsa-sub-missing, irsa-sub-wildcard, irsa-aud-missing,
  * irsa-provider-mismatch) agree on: which statements are IRSA statements and how a condition key
  * names an OIDC provider's claim.
+ *
+ * Everything derived here depends on the statement's content only (never on its index), so it is
+ * kept in the statement's `memo.irsa` slot, which survives a statement moving to another index.
  */
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
+import type { RuleContext } from '../types';
 import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -14,36 +18,104 @@ export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
  */
 export const CLAIM_PIN_OPS = ['stringequals', 'stringequalsignorecase', 'stringlike'] as const;
 
-export interface IrsaStatement {
-  statement: NormalizedStatement;
+/** A provider's claim keys: as its ARN spells them (for messages and fixes) and lower-cased. */
+export interface ProviderKeys {
+  /** The provider's prefix as its ARN spells it (OidcProvider.prefix). */
+  name: string;
+  /** The provider's prefix, lower-cased. */
+  prefix: string;
+  sub: string;
+  aud: string;
+  subLower: string;
+  audLower: string;
+  /** The facts' lists of a statement trusting this provider alone (shared, read-only). */
+  providers: OidcProvider[];
+  keys: ProviderKeys[];
+  prefixes: string[];
+}
+
+/** Keys by (memoised, so long-lived) provider. */
+const providerKeys = new Map<OidcProvider, ProviderKeys>();
+
+export function keysOf(provider: OidcProvider): ProviderKeys {
+  let keys = providerKeys.get(provider);
+  if (keys === undefined) {
+    const sub = claimKey(provider, 'sub');
+    const aud = claimKey(provider, 'aud');
+    const prefix = provider.prefix.toLowerCase();
+    keys = { name: provider.prefix, prefix, sub, aud, subLower: sub.toLowerCase(), audLower: aud.toLowerCase(), providers: [provider], keys: [], prefixes: [prefix] };
+    keys.keys.push(keys);
+    if (providerKeys.size > 10_000) providerKeys.clear();
+    providerKeys.set(provider, keys);
+  }
+  return keys;
+}
+
+/** Bits of `IrsaFacts.scan`: what the IRSA rules need to know to tell that they have nothing to say. */
+export const Scan = {
+  /** Some EKS provider of the statement has no pinning condition on its `:sub`. */
+  SUB_MISSING: 1,
+  /** Some EKS provider of the statement has no pinning condition on its `:aud`. */
+  AUD_MISSING: 2,
+  /** Some condition key is a `:sub` or `:aud` claim of a provider the statement does not trust. */
+  FOREIGN: 4,
+  /** Some value of a pinning `:sub` condition matches more than one service account or none. */
+  SUB_LOOSE: 8,
+} as const;
+
+export interface IrsaFacts {
   /** The EKS OIDC providers the statement trusts (one in every policy EKS or eksctl writes). */
   providers: OidcProvider[];
+  /** Their keys, in the same order. */
+  keys: ProviderKeys[];
   /**
    * Lower-cased condition-key prefixes of every web identity provider the statement trusts,
    * EKS or not (`oidc.eks.…/id/…`, `token.actions.githubusercontent.com`, `accounts.google.com`).
+   * May repeat.
    */
-  prefixes: Set<string>;
+  prefixes: string[];
+  /** Bits of `Scan`, or -1 until first asked (scanOf). */
+  scan: number;
 }
 
-/** The key prefix a Federated principal's claims carry, or null for SAML and unknown ARNs. */
-function claimPrefix(federated: string): string | null {
-  const oidc = parseOidcProvider(federated);
-  if (oidc) return oidc.prefix.toLowerCase();
-  // Built-in web identity providers are written by name (cognito-identity.amazonaws.com, …).
-  return parseArn(federated) ? null : federated.toLowerCase();
+export interface IrsaStatement {
+  statement: NormalizedStatement;
+  providers: OidcProvider[];
+  keys: ProviderKeys[];
+  prefixes: string[];
 }
-
-type IrsaFacts = Omit<IrsaStatement, 'statement'> | null;
 
 /** The IRSA facts of a statement, or null when it is not an IRSA statement; kept in its memo. */
-function irsaFacts(s: NormalizedStatement): IrsaFacts {
+export function irsaFacts(s: NormalizedStatement): IrsaFacts | null {
   const memo = s.memo;
-  if (memo !== undefined && memo.irsa !== undefined) return memo.irsa as IrsaFacts;
-  let facts: IrsaFacts = null;
+  if (memo !== undefined && memo.irsa !== undefined) return memo.irsa as IrsaFacts | null;
+  let facts: IrsaFacts | null = null;
   if (isAllow(s) && s.principal && s.principal.federated.length > 0 && allowsAction(s, WEB_IDENTITY_ACTION)) {
-    const providers = s.principal.federated.map(parseOidcProvider).filter((p): p is OidcProvider => !!p && p.eks);
-    if (providers.length > 0) {
-      facts = { providers, prefixes: new Set(s.principal.federated.map(claimPrefix).filter((p): p is string => p !== null)) };
+    const federated = s.principal.federated;
+    if (federated.length === 1) {
+      // The common case: the facts of a provider's only statement kind are the same every time.
+      const p = parseOidcProvider(federated[0]);
+      if (p !== null && p.eks) {
+        const k = keysOf(p);
+        facts = { providers: k.providers, keys: k.keys, prefixes: k.prefixes, scan: -1 };
+      }
+    } else {
+      let providers: OidcProvider[] | null = null;
+      let keys: ProviderKeys[] | null = null;
+      const prefixes: string[] = [];
+      for (let i = 0; i < federated.length; i++) {
+        const p = parseOidcProvider(federated[i]);
+        if (p !== null) {
+          const k = keysOf(p);
+          if (p.eks) {
+            (providers ??= []).push(p);
+            (keys ??= []).push(k);
+          }
+          prefixes.push(k.prefix);
+          // Built-in web identity providers are written by name (cognito-identity.amazonaws.com, …).
+        } else if (!parseArn(federated[i])) prefixes.push(federated[i].toLowerCase());
+      }
+      if (providers !== null && keys !== null) facts = { providers, keys, prefixes, scan: -1 };
     }
   }
   // allowsAction created the memo when the statement got that far; otherwise there is nothing to keep.
@@ -65,18 +137,13 @@ let last: { policy: TrustPolicy; list: readonly IrsaStatement[] } | null = null;
 /** Allow statements trusting an EKS OIDC provider for sts:AssumeRoleWithWebIdentity. Read-only. */
 export function irsaStatements(policy: TrustPolicy): readonly IrsaStatement[] {
   if (last !== null && last.policy === policy) return last.list;
-  const list = irsaStatementsUncached(policy);
-  last = { policy, list };
-  return list;
-}
-
-function irsaStatementsUncached(policy: TrustPolicy): IrsaStatement[] {
-  const out: IrsaStatement[] = [];
+  const list: IrsaStatement[] = [];
   for (const s of policy.statements) {
     const facts = irsaFacts(s);
-    if (facts !== null) out.push({ statement: s, providers: facts.providers, prefixes: facts.prefixes });
+    if (facts !== null) list.push({ statement: s, providers: facts.providers, keys: facts.keys, prefixes: facts.prefixes });
   }
-  return out;
+  last = { policy, list };
+  return list;
 }
 
 /** `PROVIDER:claim` as the provider's ARN spells the prefix. */
@@ -84,24 +151,68 @@ export function claimKey(provider: OidcProvider, claim: 'sub' | 'aud'): string {
   return `${provider.prefix}:${claim}`;
 }
 
-/** Conditions on `PROVIDER:claim` (keys are case-insensitive; normalised keys are lower-case). */
-/** Lower-case `PROVIDER:sub` / `PROVIDER:aud` keys by (memoised) provider. */
-const claimKeys = new Map<OidcProvider, { sub: string; aud: string }>();
+/** Is the operator one of CLAIM_PIN_OPS? */
+function isClaimPinOp(op: string): boolean {
+  return op === 'stringequals' || op === 'stringequalsignorecase' || op === 'stringlike';
+}
 
-export function claimConditions(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
-  let keys = claimKeys.get(provider);
-  if (keys === undefined) {
-    keys = { sub: claimKey(provider, 'sub').toLowerCase(), aud: claimKey(provider, 'aud').toLowerCase() };
-    if (claimKeys.size > 10_000) claimKeys.clear();
-    claimKeys.set(provider, keys);
+/** isPinning(c) && CLAIM_PIN_OPS includes c.op (none of those operators is negated or Null). */
+export function isClaimPin(c: NormalizedCondition): boolean {
+  return isClaimPinOp(c.op) && !c.ifExists && c.setOp !== 'forallvalues';
+}
+
+/** Is there a condition pinning the (lower-case) key? */
+export function hasClaimPin(s: NormalizedStatement, lowerKey: string): boolean {
+  const conditions = s.conditions;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i];
+    if (c.key === lowerKey && isClaimPin(c)) return true;
   }
-  const key = keys[claim];
+  return false;
+}
+
+/** Conditions on `PROVIDER:claim` (keys are case-insensitive; normalised keys are lower-case). */
+export function claimConditions(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
+  const keys = keysOf(provider);
+  const key = claim === 'sub' ? keys.subLower : keys.audLower;
   return s.conditions.filter((c) => c.key === key);
 }
 
 /** The conditions that pin `PROVIDER:claim`: StringEquals/StringLike, not IfExists, not negated. */
 export function claimPins(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
   return claimConditions(s, provider, claim).filter((c) => isPinning(c) && (CLAIM_PIN_OPS as readonly string[]).includes(c.op));
+}
+
+/** Not a claim key (ClaimKind). */
+export const NOT_A_CLAIM = 0;
+export const SUB_CLAIM = 1;
+export const AUD_CLAIM = 2;
+
+/**
+ * parseClaimKey for a lower-case key without building anything: SUB_CLAIM or AUD_CLAIM when it
+ * is `PREFIX:sub` / `PREFIX:aud` with a prefix that has a dot and no colon, else NOT_A_CLAIM.
+ */
+export function claimKind(key: string): number {
+  const n = key.length - 4;
+  if (n < 1 || key.charCodeAt(n) !== 58 /* : */) return NOT_A_CLAIM;
+  let kind: number;
+  const a = key.charCodeAt(n + 1);
+  if (a === 115 /* s */ && key.charCodeAt(n + 2) === 117 /* u */ && key.charCodeAt(n + 3) === 98 /* b */) kind = SUB_CLAIM;
+  else if (a === 97 /* a */ && key.charCodeAt(n + 2) === 117 /* u */ && key.charCodeAt(n + 3) === 100 /* d */) kind = AUD_CLAIM;
+  else return NOT_A_CLAIM;
+  if (key.indexOf(':') !== n) return NOT_A_CLAIM;
+  const dot = key.indexOf('.');
+  return dot >= 0 && dot < n ? kind : NOT_A_CLAIM;
+}
+
+/** Is the prefix of a (lower-case) claim key one of `prefixes`? */
+export function ownsClaim(key: string, prefixes: readonly string[]): boolean {
+  const n = key.length - 4;
+  for (let i = 0; i < prefixes.length; i++) {
+    const p = prefixes[i];
+    if (p.length === n && key.startsWith(p)) return true;
+  }
+  return false;
 }
 
 /**
@@ -115,6 +226,12 @@ export function parseClaimKey(key: string): { prefix: string; claim: 'sub' | 'au
   return { prefix: m[1], claim: m[2] as 'sub' | 'aud' };
 }
 
+/**
+ * A stand-in context for perStatement when an answer does not depend on the context: every caller
+ * then shares the memoised answer.
+ */
+export const ANY_CONTEXT = Object.freeze({}) as RuleContext;
+
 export function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
@@ -124,4 +241,130 @@ export function whyNotPinning(c: NormalizedCondition): string {
   if (c.ifExists || c.setOp === 'forallvalues') return 'passes when the claim is absent';
   if (c.op.includes('not') || c.op === 'null') return 'does not say which value is allowed';
   return 'is not StringEquals or StringLike';
+}
+
+/** Kubernetes names: a namespace is a DNS-1123 label, a service account a DNS-1123 subdomain. */
+const SA_PREFIX = 'system:serviceaccount:';
+
+/** Is value[from, to) a DNS-1123 label (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`)? */
+function isDnsLabel(value: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const ch = value.charCodeAt(i);
+    if ((ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57)) continue;
+    if (ch === 45 /* - */ && i !== from && i !== to - 1) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Is value[from, to) a DNS-1123 subdomain (labels joined by dots)? */
+function isDnsSubdomain(value: string, from: number, to: number): boolean {
+  let start = from;
+  for (;;) {
+    let dot = value.indexOf('.', start);
+    if (dot < 0 || dot >= to) dot = to;
+    if (!isDnsLabel(value, start, dot)) return false;
+    if (dot === to) return true;
+    start = dot + 1;
+  }
+}
+
+/** Is `value` the subject of exactly one service account: `system:serviceaccount:NAMESPACE:NAME`? */
+export function isServiceAccountSubject(value: string): boolean {
+  if (!value.startsWith(SA_PREFIX)) return false;
+  const from = SA_PREFIX.length;
+  const colon = value.indexOf(':', from);
+  if (colon < 0 || value.indexOf(':', colon + 1) >= 0) return false;
+  return colon - from <= 63 && isDnsLabel(value, from, colon) && value.length - colon - 1 <= 253 && isDnsSubdomain(value, colon + 1, value.length);
+}
+
+/** Does a pinning `:sub` condition allow a value irsa-sub-wildcard reports? */
+export function isLooseSubValue(c: NormalizedCondition, v: string): boolean {
+  if (c.op === 'stringlike' && (v.includes('*') || v.includes('?'))) return true;
+  return !isServiceAccountSubject(c.op === 'stringequalsignorecase' ? v.toLowerCase() : v);
+}
+
+/** Does a pinning `:sub` condition allow any value irsa-sub-wildcard reports? */
+function hasLooseSubValue(c: NormalizedCondition): boolean {
+  const values = c.values;
+  for (let v = 0; v < values.length; v++) if (isLooseSubValue(c, values[v])) return true;
+  return false;
+}
+
+/** Is the (lower-case) condition key a claim of a provider the statement does not trust? */
+function isForeignClaim(key: string, facts: IrsaFacts): boolean {
+  return claimKind(key) !== NOT_A_CLAIM && !ownsClaim(key, facts.prefixes);
+}
+
+function scan(s: NormalizedStatement, facts: IrsaFacts): number {
+  const conditions = s.conditions;
+  const keys = facts.keys;
+  const n = keys.length;
+  if (n > 30) return scanMany(s, facts);
+  // One pass over the conditions: bit i of subPinned / audPinned for keys[i].
+  let subPinned = 0;
+  let audPinned = 0;
+  let bits = 0;
+  for (let j = 0; j < conditions.length; j++) {
+    const c = conditions[j];
+    const key = c.key;
+    const pin = isClaimPin(c);
+    let own = false;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (key === k.subLower) {
+        own = true;
+        if (pin) {
+          subPinned |= 1 << i;
+          if ((bits & Scan.SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= Scan.SUB_LOOSE;
+        }
+      } else if (key === k.audLower) {
+        own = true;
+        if (pin) audPinned |= 1 << i;
+      }
+    }
+    // A key of one of the statement's EKS providers is its own claim.
+    if (!own && (bits & Scan.FOREIGN) === 0 && isForeignClaim(key, facts)) bits |= Scan.FOREIGN;
+  }
+  const all = (1 << n) - 1;
+  if (subPinned !== all) bits |= Scan.SUB_MISSING;
+  if (audPinned !== all) bits |= Scan.AUD_MISSING;
+  return bits;
+}
+
+/** scan for a statement trusting more providers than a bit mask holds. */
+function scanMany(s: NormalizedStatement, facts: IrsaFacts): number {
+  const conditions = s.conditions;
+  let bits = 0;
+  for (const k of facts.keys) {
+    let sub = false;
+    let aud = false;
+    for (const c of conditions) {
+      if (!isClaimPin(c)) continue;
+      if (c.key === k.subLower) {
+        sub = true;
+        if ((bits & Scan.SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= Scan.SUB_LOOSE;
+      } else if (c.key === k.audLower) aud = true;
+    }
+    if (!sub) bits |= Scan.SUB_MISSING;
+    if (!aud) bits |= Scan.AUD_MISSING;
+  }
+  for (const c of conditions) {
+    if (isForeignClaim(c.key, facts)) {
+      bits |= Scan.FOREIGN;
+      break;
+    }
+  }
+  return bits;
+}
+
+/** The `Scan` bits of an IRSA statement, computed on first use and kept with its facts. */
+export function scanOf(s: NormalizedStatement, facts: IrsaFacts): number {
+  let bits = facts.scan;
+  if (bits < 0) {
+    bits = scan(s, facts);
+    facts.scan = bits;
+  }
+  return bits;
 }

@@ -1,0 +1,128 @@
+/**
+ * Allocation-free answers to the questions rules ask of principal values most often, giving
+ * exactly what parseArn / describeAwsPrincipal / isSamlProvider / parseOidcProvider
+ * (lib/policy/query.ts) would, without building their objects or filling their caches.
+ */
+
+/** Is `v[start, end)` a 12-digit account id (what ACCOUNT_ID accepts)? */
+function isAccountIdAt(v: string, start: number, end: number): boolean {
+  if (end - start !== 12) return false;
+  for (let i = start; i < end; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Is the whole value a 12-digit account id? */
+export function isAccountId(v: string): boolean {
+  return isAccountIdAt(v, 0, v.length);
+}
+
+/**
+ * Where parseArn splits `v`: the positions of its first four field separators, or false when
+ * parseArn returns null. The positions are left in `arnColons` (read them before the next call).
+ */
+export const arnColons = [0, 0, 0, 0];
+
+export function scanArn(v: string): boolean {
+  if (!v.startsWith('arn:')) return false;
+  const p1 = v.indexOf(':', 4);
+  if (p1 < 0) return false;
+  const p2 = v.indexOf(':', p1 + 1);
+  if (p2 < 0) return false;
+  const p3 = v.indexOf(':', p2 + 1);
+  if (p3 < 0) return false;
+  const p4 = v.indexOf(':', p3 + 1);
+  if (p4 < 0) return false;
+  arnColons[0] = p1;
+  arnColons[1] = p2;
+  arnColons[2] = p3;
+  arnColons[3] = p4;
+  return true;
+}
+
+/**
+ * Where the account of an ARN starts when it is a 12-digit id (parseArn(v)?.account passing
+ * ACCOUNT_ID), else -1.
+ */
+export function arnAccountStart(v: string): number {
+  if (!scanArn(v)) return -1;
+  const start = arnColons[2] + 1;
+  return isAccountIdAt(v, start, arnColons[3]) ? start : -1;
+}
+
+/**
+ * Where the account of an AWS principal value starts (describeAwsPrincipal(v).account non-null:
+ * a bare 12-digit id, at 0, or an ARN with a 12-digit account field), else -1.
+ */
+export function awsAccountStart(v: string): number {
+  if (isAccountIdAt(v, 0, v.length)) return 0;
+  return arnAccountStart(v);
+}
+
+/**
+ * For an AWS principal value of kind `root` with an account (describeAwsPrincipal(v): kind
+ * 'root', account non-null), where the account starts; else -1.
+ */
+export function rootAccountStart(v: string): number {
+  if (isAccountIdAt(v, 0, v.length)) return 0;
+  if (!scanArn(v)) return -1;
+  const p1 = arnColons[0];
+  const p2 = arnColons[1];
+  const p4 = arnColons[3];
+  // service "iam", resource exactly "root"
+  if (p2 - p1 !== 4 || !v.startsWith('iam', p1 + 1) || v.length - p4 !== 5 || !v.endsWith('root')) return -1;
+  const start = arnColons[2] + 1;
+  return isAccountIdAt(v, start, p4) ? start : -1;
+}
+
+/** Kinds of Federated value, as isSamlProvider / parseOidcProvider / parseArn tell them. */
+export const FederatedKind = {
+  /** isSamlProvider */
+  Saml: 0,
+  /** parseOidcProvider is non-null */
+  Oidc: 1,
+  /** another ARN */
+  OtherArn: 2,
+  /** not an ARN */
+  NotArn: 3,
+} as const;
+
+export function federatedKind(v: string): number {
+  if (!scanArn(v)) return FederatedKind.NotArn;
+  const p1 = arnColons[0];
+  const p2 = arnColons[1];
+  if (p2 - p1 !== 4 || !v.startsWith('iam', p1 + 1)) return FederatedKind.OtherArn;
+  const r = arnColons[3] + 1;
+  if (v.startsWith('saml-provider/', r)) return FederatedKind.Saml;
+  if (v.startsWith('oidc-provider/', r)) return FederatedKind.Oidc;
+  return FederatedKind.OtherArn;
+}
+
+/**
+ * Is the 12-digit account at `v[start, start + 12)` in `ctx`-derived `trusted`? `trusted` is
+ * a set of account ids as given (any strings): only its 12-digit members can match.
+ */
+let lastSet: Set<string> | null = null;
+let lastSize = -1;
+let lastIds: string[] | null = null;
+
+function trustedIds(trusted: Set<string>): string[] | null {
+  if (trusted === lastSet && trusted.size === lastSize) return lastIds;
+  let ids: string[] | null = [];
+  if (trusted.size > 16) ids = null;
+  else for (const t of trusted) if (isAccountId(t)) ids.push(t);
+  lastSet = trusted;
+  lastSize = trusted.size;
+  lastIds = ids;
+  return ids;
+}
+
+export function trustedAt(v: string, start: number, trusted: Set<string>): boolean {
+  if (trusted.size === 0) return false;
+  const ids = trustedIds(trusted);
+  if (ids === null) return trusted.has(start === 0 && v.length === 12 ? v : v.slice(start, start + 12));
+  for (let i = 0; i < ids.length; i++) if (v.startsWith(ids[i], start)) return true;
+  return false;
+}
