@@ -12,9 +12,16 @@ export function statementsOf(doc: PolicyDocument): JsonStatement[] {
   return [];
 }
 
-/** `{ ...obj, [key]: value }` (a computed key defines an own property, "__proto__" included). */
+/**
+ * `{ ...obj, [key]: value }`. Spread then store: a computed key in the literal takes a slow path.
+ * "__proto__" stays in the literal, where a computed key defines an own property (a store would
+ * set the prototype).
+ */
 export function copyWith<T extends object>(obj: T, key: string, value: unknown): T {
-  return { ...obj, [key]: value };
+  if (key === '__proto__') return { ...obj, [key]: value };
+  const out = { ...obj } as Record<string, unknown>;
+  out[key] = value;
+  return out as T;
 }
 
 /** Replace the statement list, keeping the single-object form when the document used it. */
@@ -48,7 +55,8 @@ export function removeStatements(doc: PolicyDocument, indexes: Set<number>): Pol
 function findKeyCI(obj: Record<string, unknown>, key: string): string | undefined {
   const lower = key.toLowerCase();
   const keys = Object.keys(obj);
-  for (let i = 0; i < keys.length; i++) if (keys[i].toLowerCase() === lower) return keys[i];
+  // Lower-casing never shortens a string, so a longer key cannot match.
+  for (let i = 0; i < keys.length; i++) if (keys[i].length <= lower.length && keys[i].toLowerCase() === lower) return keys[i];
   return undefined;
 }
 
@@ -67,7 +75,7 @@ export function setCondition(s: JsonStatement, operator: string, key: string, va
   const block = (cond[opKey] && typeof cond[opKey] === 'object' ? cond[opKey] : {}) as Record<string, unknown>;
   const k = Object.hasOwn(block, key) ? key : (findKeyCI(block, key) ?? key);
   const out = { ...s };
-  out.Condition = { ...cond, [opKey]: { ...block, [k]: compactList(values) } };
+  out.Condition = copyWith(cond, opKey, copyWith(block, k, compactList(values)));
   return out;
 }
 
