@@ -12,9 +12,16 @@ export function statementsOf(doc: PolicyDocument): JsonStatement[] {
   return [];
 }
 
-/** `{ ...obj, [key]: value }` (a computed key defines an own property, "__proto__" included). */
+/**
+ * `{ ...obj, [key]: value }`. Spread then store: a computed key in the literal takes a slow path.
+ * "__proto__" stays in the literal, where a computed key defines an own property (a store would
+ * set the prototype).
+ */
 export function copyWith<T extends object>(obj: T, key: string, value: unknown): T {
-  return { ...obj, [key]: value };
+  if (key === '__proto__') return { ...obj, [key]: value };
+  const out = { ...obj } as Record<string, unknown>;
+  out[key] = value;
+  return out as T;
 }
 
 /** Replace the statement list, keeping the single-object form when the document used it. */
@@ -48,7 +55,8 @@ export function removeStatements(doc: PolicyDocument, indexes: Set<number>): Pol
 function findKeyCI(obj: Record<string, unknown>, key: string): string | undefined {
   const lower = key.toLowerCase();
   const keys = Object.keys(obj);
-  for (let i = 0; i < keys.length; i++) if (keys[i].toLowerCase() === lower) return keys[i];
+  // Lower-casing never shortens a string, so a longer key cannot match.
+  for (let i = 0; i < keys.length; i++) if (keys[i].length <= lower.length && keys[i].toLowerCase() === lower) return keys[i];
   return undefined;
 }
 
@@ -67,7 +75,7 @@ export function setCondition(s: JsonStatement, operator: string, key: string, va
   const block = (cond[opKey] && typeof cond[opKey] === 'object' ? cond[opKey] : {}) as Record<string, unknown>;
   const k = Object.hasOwn(block, key) ? key : (findKeyCI(block, key) ?? key);
   const out = { ...s };
-  out.Condition = { ...cond, [opKey]: { ...block, [k]: compactList(values) } };
+  out.Condition = copyWith(cond, opKey, copyWith(block, k, compactList(values)));
   return out;
 }
 
@@ -146,6 +154,13 @@ export function parsedJsonLength(value: unknown): number {
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
+/** A JSON number with an unsigned exponent ("1e21"), the only number text shorter than its serialisation. */
+const UNSIGNED_EXPONENT = /[:[,]\s*-?\d+(?:\.\d+)?[eE]\d/;
+
+/** Characters a Statement value spends on brackets and commas around its statements. */
+function listOverhead(value: unknown, count: number): number {
+  return Array.isArray(value) ? 2 + Math.max(count - 1, 0) : 0;
+}
 
 /**
  * An upper bound of `parsedJsonLength(fixed)` that does not walk the statements a fix left alone,
@@ -154,27 +169,31 @@ const SURROGATE = /[\ud800-\udfff]/;
  * to). Why it bounds:
  * - `JSON.stringify(JSON.parse(t))` is never longer than `t`, except that a number written with
  *   an unsigned exponent gains its "+" ("1e21" -> "1e+21"; such a number takes at least four
- *   characters and a separator, so at most a quarter of `t` is gained) and a raw lone surrogate
- *   becomes a six-character escape (such input gets null). Whitespace, escapes and repeated keys
- *   only make `t` longer than what it parses to.
- * - The fix may change Version and Statement; any other top-level change gets null. A changed
- *   Version and every statement not in the original (by reference) are added in full (with a
- *   separator and brackets); whatever the fix removed or replaced is not subtracted.
+ *   characters and a separator, so at most a quarter of `t` is gained, and only when `t` has one)
+ *   and a raw lone surrogate becomes a six-character escape (such input gets null). Whitespace,
+ *   escapes and repeated keys only make `t` longer than what it parses to.
+ * - From there the change is counted exactly: the fix may change Version and Statement (any
+ *   other top-level change gets null); statements it added (not in the original, by reference:
+ *   each original statement is paid for once) are measured, those it dropped are subtracted,
+ *   and so are the brackets and commas between them.
  */
 export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument): number | null {
   if (SURROGATE.test(text)) return null;
-  let bound = text.length + Math.ceil(text.length / 4);
+  let bound = text.length + (UNSIGNED_EXPONENT.test(text) ? Math.ceil(text.length / 4) : 0);
   for (const k of Object.keys(fixed)) {
     const v = fixed[k];
-    if (v === original[k] || v === undefined) continue;
-    if (k === 'Version') bound += parsedJsonLength(k) + 1 + parsedJsonLength(v) + 1;
-    else if (k === 'Statement') {
+    const was = original[k];
+    if (v === was || v === undefined) continue;
+    if (k === 'Version') {
+      bound += parsedJsonLength(v);
+      // A new member brings its key and a comma; a changed one only its value.
+      bound += was === undefined ? parsedJsonLength(k) + 2 : -parsedJsonLength(was);
+    } else if (k === 'Statement') {
+      if (was === undefined) return null;
       const before = statementsOf(original);
       const after = statementsOf(fixed);
       const kept: boolean[] = new Array(before.length).fill(false);
-      bound += 2;
       for (let i = 0; i < after.length; i++) {
-        // Each original statement is paid for once, in the text; a second use is added in full.
         let j = -1;
         for (let b = 0; b < before.length; b++) {
           if (!kept[b] && before[b] === after[i]) {
@@ -183,8 +202,10 @@ export function fixedLengthBound(text: string, original: PolicyDocument, fixed: 
           }
         }
         if (j >= 0) kept[j] = true;
-        else bound += parsedJsonLength(after[i]) + 1;
+        else bound += parsedJsonLength(after[i]);
       }
+      for (let b = 0; b < before.length; b++) if (!kept[b]) bound -= parsedJsonLength(before[b]);
+      bound += listOverhead(v, after.length) - listOverhead(was, before.length);
     } else return null;
   }
   return bound;

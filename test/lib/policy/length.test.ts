@@ -39,6 +39,21 @@ describe('fixedLengthBound', () => {
     expect(bounded).toBeGreaterThan(NUM_RUNS / 4);
   });
 
+  it('is the exact length for compact text (what the fix added and dropped is counted exactly)', () => {
+    let fixed = 0;
+    fc.assert(
+      fc.property(scenarioArb({ maxStatements: 6 }), ({ policy, ctx }) => {
+        const text = JSON.stringify(policy);
+        const r = evaluate(text, { ...ctx, maxPolicyLength: 100_000 });
+        if (!r.fixedPolicy || !r.originalPolicy) return;
+        fixed++;
+        expect(fixedLengthBound(text, r.originalPolicy, r.fixedPolicy)).toBe(serializedLength(r.fixedPolicy));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(fixed).toBeGreaterThan(NUM_RUNS / 4);
+  });
+
   it('covers numbers that gain a "+" when serialised', () => {
     const original = JSON.parse('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"a":[1e21,1e21,1e21,1e21,1e21,1e21]}}}}');
     const text = JSON.stringify(original).replace(/1e\+21/g, '1e21');
