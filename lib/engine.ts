@@ -137,13 +137,21 @@ function anyFixable(fs: RuleFinding[] | undefined): boolean {
 
 /**
  * Structural equality of two JSON documents, key order included (what comparing their
- * JSON.stringify did). Fixes share untouched subtrees, so the reference check ends most walks at
- * once.
+ * JSON.stringify did: arrays compare by length and element, as serialised). Fixes share untouched
+ * subtrees, so the reference check ends most walks at once.
  */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const arrayA = Array.isArray(a);
+  if (arrayA !== Array.isArray(b)) return false;
+  if (arrayA) {
+    const la = a as unknown[];
+    const lb = b as unknown[];
+    if (la.length !== lb.length) return false;
+    for (let i = 0; i < la.length; i++) if (!sameJson(la[i], lb[i])) return false;
+    return true;
+  }
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;

@@ -57,13 +57,11 @@ export interface NormalizedStatement {
 }
 
 /**
- * What rules ask of a statement again and again (which services it trusts, which actions it
- * allows), kept with the statement: a statement is never changed after
- * parsing (fixes build new documents), so the answers stay true.
+ * What rules ask of a statement again and again (which actions it allows, the IRSA facts), kept
+ * with the statement: a statement is never changed after parsing (fixes build new documents), so
+ * the answers stay true. Which services it trusts is in `flags`.
  */
 export interface StatementMemo {
-  /** Bits of the known services (query.ts) the Principal names. */
-  services: number;
   /** Bits of the known actions (query.ts) already answered, and those allowed. */
   actionsKnown: number;
   actionsAllowed: number;

@@ -2,7 +2,7 @@
  * Questions rules ask of a normalised statement. Every rule goes through these so that
  * spellings (case, string vs list, IfExists, ForAnyValue, partitions) are handled in one place.
  */
-import type { NormalizedCondition, NormalizedStatement, StatementMemo } from './normalize';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type StatementMemo } from './normalize';
 
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 
@@ -145,13 +145,8 @@ export const POD_IDENTITY_SERVICE = 'pods.eks';
 export const EC2_SERVICE = 'ec2';
 export const EKS_SERVICE = 'eks';
 
-const SERVICE_BITS = new Map<string, number>([
-  [FARGATE_SERVICE, 1],
-  [POD_IDENTITY_SERVICE, 2],
-  [EC2_SERVICE, 4],
-  [EKS_SERVICE, 8],
-]);
 
+/** Known actions (as rules name them) to their bit in the statement memo. */
 const ACTION_BITS = new Map<string, number>([
   ['sts:AssumeRole', 1],
   ['sts:TagSession', 2],
@@ -159,30 +154,30 @@ const ACTION_BITS = new Map<string, number>([
   ['sts:AssumeRoleWithSAML', 8],
 ]);
 
-/** Lower-case service principals (both spellings, as isService accepts them) to their bit. */
-const SERVICE_PRINCIPAL_BITS = new Map<string, number>();
-for (const [name, bit] of SERVICE_BITS) {
-  SERVICE_PRINCIPAL_BITS.set(`${name}.amazonaws.com`, bit);
-  SERVICE_PRINCIPAL_BITS.set(`${name}.amazonaws.com.cn`, bit);
-}
 
-/** The statement's memo, created (with the service bits) on first use. */
+/** The statement's memo, created on first use. */
 function memoOf(s: NormalizedStatement): StatementMemo {
   let m = s.memo;
   if (m === undefined) {
-    let services = 0;
-    if (s.principal) for (const p of s.principal.service) services |= SERVICE_PRINCIPAL_BITS.get(p.toLowerCase()) ?? 0;
-    m = { services, actionsKnown: 0, actionsAllowed: 0, irsa: undefined };
+    m = { actionsKnown: 0, actionsAllowed: 0, irsa: undefined };
     s.memo = m;
   }
   return m;
 }
 
+/** The statement flag of each known service (normalize.ts sets it for both partition spellings). */
+const SERVICE_FLAGS = new Map<string, number>([
+  [FARGATE_SERVICE, StatementFlags.SERVICE_FARGATE],
+  [POD_IDENTITY_SERVICE, StatementFlags.SERVICE_POD_IDENTITY],
+  [EC2_SERVICE, StatementFlags.SERVICE_EC2],
+  [EKS_SERVICE, StatementFlags.SERVICE_EKS],
+]);
+
 export function trustsService(s: NormalizedStatement, name: string): boolean {
+  const flag = SERVICE_FLAGS.get(name);
+  if (flag !== undefined) return (s.flags & flag) !== 0;
   if (!s.principal || s.principal.service.length === 0) return false;
-  const bit = SERVICE_BITS.get(name);
-  if (bit === undefined) return s.principal.service.some((p) => isService(p, name));
-  return (memoOf(s).services & bit) !== 0;
+  return s.principal.service.some((p) => isService(p, name));
 }
 
 export function isAllow(s: NormalizedStatement): boolean {
@@ -203,8 +198,18 @@ export function allowsAction(s: NormalizedStatement, action: string): boolean {
 
 function allowsActionUncached(s: NormalizedStatement, action: string): boolean {
   const a = action.toLowerCase();
-  if (s.actions) return s.actions.some((p) => wildcardMatch(p, a));
-  if (s.notActions) return !s.notActions.some((p) => wildcardMatch(p, a));
+  if (s.actions) return matchesAny(s.actions, a);
+  if (s.notActions) return !matchesAny(s.notActions, a);
+  return false;
+}
+
+/** Does any (lower-cased) action pattern match the lower-case action? */
+function matchesAny(patterns: string[], action: string): boolean {
+  for (let i = 0; i < patterns.length; i++) {
+    if (!(i in patterns)) continue; // a hole (object input), which some() skipped
+    const p = patterns[i];
+    if (p === action || (hasWildcard(p) && wildcardMatch(p, action))) return true;
+  }
   return false;
 }
 

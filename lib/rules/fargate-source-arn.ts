@@ -99,6 +99,7 @@ function addPlanFor(ctx: RuleContext): Plan {
   return f.addPlan;
 }
 
+/** ACCOUNT_ID (lib/policy/query.ts): exactly 12 ASCII digits. */
 function isAccountId(v: string): boolean {
   if (v.length !== 12) return false;
   for (let i = 0; i < 12; i++) {
@@ -138,7 +139,7 @@ export function sourceArnProblem(value: string, account: string | null, partitio
  * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
  * (most values are fine, and the problem is only worded for those that are not).
  */
-export function sourceArnFine(value: string, account: string | null, partition: string | null): boolean {
+function sourceArnFine(value: string, account: string | null, partition: string | null): boolean {
   if (!value.startsWith('arn:')) return false;
   const p1 = value.indexOf(':', 4);
   const p2 = p1 < 0 ? -1 : value.indexOf(':', p1 + 1);

@@ -17,7 +17,8 @@ export function perStatement<T>(compute: (s: NormalizedStatement, ctx: RuleConte
     if (answers !== undefined && answers[slot] === ctx) return answers[slot + 1] as T;
     const value = compute(s, ctx);
     if (answers === undefined) {
-      answers = [];
+      // Room for every memoised function's slots (all are created as the rule modules load).
+      answers = new Array(2 * slots);
       s.answers = answers;
     }
     answers[slot] = ctx;
