@@ -13,8 +13,8 @@ export const IRSA_AUDIENCE = 'sts.amazonaws.com';
 /** The finding for one IRSA statement with an unpinned :aud (Scan.AUD_MISSING), memoised per statement. */
 const audMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
-  const missing: ProviderKeys[] = [];
-  for (const k of facts.keys) if (!hasClaimPin(s, k.audLower)) missing.push(k);
+  // Asked only when Scan.AUD_MISSING is set: a single provider is the one missing.
+  const missing: readonly ProviderKeys[] = facts.keys.length === 1 ? facts.keys : facts.keys.filter((k) => !hasClaimPin(s, k.audLower));
   // Conditions are ANDed: adding PROVIDER:aud to a statement that trusts several providers
   // would fail every token of the others. Only a single-provider statement gets the fix.
   const fixable = (s.principal?.federated.length ?? 0) === 1;

@@ -9,15 +9,37 @@ function hasVariable(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('${');
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasVariable(value[i])) return true;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v === 'string' ? v.includes('${') : hasVariable(v)) return true;
+    }
     return false;
   }
   const obj = value as Record<string, unknown>;
-  for (const k of Object.keys(obj)) {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const v = obj[k];
-    if (v !== undefined && (k.includes('${') || hasVariable(v))) return true;
+    if (v !== undefined && (k.includes('${') || (typeof v === 'string' ? v.includes('${') : hasVariable(v)))) return true;
   }
   return false;
+}
+
+/** The finding for a policy without Version 2012-10-17, by Version and fixability (built once each). */
+const messages = new Map<string | undefined, [string, string]>();
+
+function message(version: string | undefined, fixable: boolean): string {
+  let m = messages.get(version);
+  if (m === undefined) {
+    const what = version === undefined ? 'has no Version' : `uses Version ${version}`;
+    m = [
+      `The policy ${what}; set "Version": "2012-10-17" by hand (it contains \${…}, which the new version would read as a policy variable).`,
+      `The policy ${what}; set "Version": "2012-10-17".`,
+    ];
+    // Parsed policies have no other Version; anything else is not kept.
+    if (version === undefined || version === '2008-10-17') messages.set(version, m);
+  }
+  return m[fixable ? 1 : 0];
 }
 
 export const rule: Rule = {
@@ -31,14 +53,7 @@ export const rule: Rule = {
     if (policy.version === '2012-10-17') return [];
     // Changing the version changes how `${…}` is read: only fix when no variable appears.
     const fixable = !(policy.jsonOnly === true ? hasVariable(policy.raw) : JSON.stringify(policy.raw).includes('${'));
-    const what = policy.version === undefined ? 'has no Version' : `uses Version ${policy.version}`;
-    return [
-      {
-        statement: null,
-        message: `The policy ${what}; set "Version": "2012-10-17"${fixable ? '' : ' by hand (it contains ${…}, which the new version would read as a policy variable)'}.`,
-        fixable,
-      },
-    ];
+    return [{ statement: null, message: message(policy.version, fixable), fixable }];
   },
   fix(doc) {
     // Version first, as IAM and people write it.
