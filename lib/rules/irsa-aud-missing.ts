@@ -1,6 +1,6 @@
 import { setCondition, updateStatement } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { ANY_CONTEXT, hasClaimPin, irsaFacts, Scan, scanOf, where, type IrsaFacts, type ProviderKeys } from './irsa/statements';
+import { ANY_CONTEXT, NO_FINDINGS, hasClaimPin, irsaFacts, Scan, scanOf, where, type IrsaFacts, type ProviderKeys } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -55,15 +55,15 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
       if (facts === null || (scanOf(s, facts) & Scan.AUD_MISSING) === 0) continue;
-      out.push(audMissingFinding(s, ANY_CONTEXT));
+      (out ??= []).push(audMissingFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
   fix(doc, policy, findings) {
     let next = doc;

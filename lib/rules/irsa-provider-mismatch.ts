@@ -1,5 +1,5 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { ANY_CONTEXT, claimKind, irsaFacts, NOT_A_CLAIM, ownsClaim, Scan, scanOf, where, type IrsaFacts } from './irsa/statements';
+import { ANY_CONTEXT, NO_FINDINGS, claimKind, irsaFacts, NOT_A_CLAIM, ownsClaim, Scan, scanOf, where, type IrsaFacts } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -33,14 +33,14 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
       if (facts === null || (scanOf(s, facts) & Scan.FOREIGN) === 0) continue;
-      out.push(mismatchFinding(s, ANY_CONTEXT));
+      (out ??= []).push(mismatchFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
 };

@@ -2,6 +2,7 @@ import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isPinning } from '../policy/query';
 import {
   ANY_CONTEXT,
+  NO_FINDINGS,
   claimKind,
   hasClaimPin,
   irsaFacts,
@@ -73,14 +74,14 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
       if (facts === null || (scanOf(s, facts) & Scan.SUB_MISSING) === 0) continue;
-      out.push(subMissingFinding(s, ANY_CONTEXT));
+      (out ??= []).push(subMissingFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
 };

@@ -1,4 +1,7 @@
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
+
+/** What check returns when it has nothing to say (shared: read-only, as the engine treats it). */
+const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
 
 /**
  * Does any string of a JSON document (keys included) contain `${`? JSON.stringify never escapes
@@ -50,7 +53,7 @@ export const rule: Rule = {
     'The policy has no Version or the 2008-10-17 one, under which policy variables such as ${aws:username} are read as literal text.',
   check(policy) {
     if (!policy) return [];
-    if (policy.version === '2012-10-17') return [];
+    if (policy.version === '2012-10-17') return NO_FINDINGS as RuleFinding[];
     // Changing the version changes how `${…}` is read: only fix when no variable appears.
     const fixable = !(policy.jsonOnly === true ? hasVariable(policy.raw) : JSON.stringify(policy.raw).includes('${'));
     return [{ statement: null, message: message(policy.version, fixable), fixable }];
