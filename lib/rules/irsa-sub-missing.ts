@@ -7,7 +7,7 @@ import {
   hasClaimPin,
   irsaFacts,
   ownsClaim,
-  Scan,
+  SCAN_SUB_MISSING,
   scanOf,
   SUB_CLAIM,
   where,
@@ -21,7 +21,7 @@ import type { Rule, RuleFinding } from './types';
 /** The finding for an IRSA statement with an EKS provider whose :sub is not pinned, memoised per statement. */
 const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
-  // Asked only when Scan.SUB_MISSING is set: a single provider is the one missing.
+  // Asked only when SCAN_SUB_MISSING is set: a single provider is the one missing.
   const missing: readonly ProviderKeys[] = facts.keys.length === 1 ? facts.keys : facts.keys.filter((k) => !hasClaimPin(s, k.subLower));
   // The notes, joined by '; ' (none is empty).
   let notes = '';
@@ -79,7 +79,7 @@ export const rule: Rule = {
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & Scan.SUB_MISSING) === 0) continue;
+      if (facts === null || (scanOf(s, facts) & SCAN_SUB_MISSING) === 0) continue;
       (out ??= []).push(subMissingFinding(s, ANY_CONTEXT));
     }
     return out ?? (NO_FINDINGS as RuleFinding[]);

@@ -28,23 +28,6 @@ function hasVariable(value: unknown): boolean {
   return false;
 }
 
-/** The finding for a policy without Version 2012-10-17, by Version and fixability (built once each). */
-const messages = new Map<string | undefined, [string, string]>();
-
-function message(version: string | undefined, fixable: boolean): string {
-  let m = messages.get(version);
-  if (m === undefined) {
-    const what = version === undefined ? 'has no Version' : `uses Version ${version}`;
-    m = [
-      `The policy ${what}; set "Version": "2012-10-17" by hand (it contains \${…}, which the new version would read as a policy variable).`,
-      `The policy ${what}; set "Version": "2012-10-17".`,
-    ];
-    // Parsed policies have no other Version; anything else is not kept.
-    if (version === undefined || version === '2008-10-17') messages.set(version, m);
-  }
-  return m[fixable ? 1 : 0];
-}
-
 export const rule: Rule = {
   id: 'policy-version',
   severity: 'low',
@@ -56,7 +39,14 @@ export const rule: Rule = {
     if (policy.version === '2012-10-17') return NO_FINDINGS as RuleFinding[];
     // Changing the version changes how `${…}` is read: only fix when no variable appears.
     const fixable = !(policy.jsonOnly === true ? hasVariable(policy.raw) : JSON.stringify(policy.raw).includes('${'));
-    return [{ statement: null, message: message(policy.version, fixable), fixable }];
+    const what = policy.version === undefined ? 'has no Version' : `uses Version ${policy.version}`;
+    return [
+      {
+        statement: null,
+        message: `The policy ${what}; set "Version": "2012-10-17"${fixable ? '' : ' by hand (it contains ${…}, which the new version would read as a policy variable)'}.`,
+        fixable,
+      },
+    ];
   },
   fix(doc) {
     // Version first, as IAM and people write it.
