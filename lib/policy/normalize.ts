@@ -231,6 +231,13 @@ function conditionValues(v: unknown): string[] | null {
   return null;
 }
 
+/** Only whitespace (or nothing)? A printable ASCII first character answers without trimming. */
+function isBlank(x: string): boolean {
+  const c = x.charCodeAt(0);
+  if (c > 32 && c < 127) return false;
+  return x.trim() === '';
+}
+
 /** Shared by every principal without values of a kind (read-only, like the rest of the parse). */
 const NO_PRINCIPALS: readonly string[] = Object.freeze([]);
 
@@ -262,7 +269,7 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
       continue;
     }
     const values = stringList(v[k]);
-    if (!values || values.some((x) => x.trim() === '')) {
+    if (!values || values.some(isBlank)) {
       problems.push(`${at(index, element)}.${k} must be a non-empty string or list of strings`);
       continue;
     }
@@ -306,6 +313,19 @@ function parseOperator(operator: string): Readonly<ParsedOperator> | null {
 /** The conditions of every statement without a Condition (read-only, like the rest of the parse). */
 const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
 
+/** Condition keys lower-cased, by spelling: policies repeat a few (IRSA keys are long and mixed-case). */
+const lowerKeys = new Map<string, string>();
+
+function lowerKey(rawKey: string): string {
+  let k = lowerKeys.get(rawKey);
+  if (k === undefined) {
+    k = rawKey.toLowerCase();
+    if (lowerKeys.size > 10_000) lowerKeys.clear();
+    lowerKeys.set(rawKey, k);
+  }
+  return k;
+}
+
 function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
   if (v === undefined) return NO_CONDITIONS as NormalizedCondition[];
   const out: NormalizedCondition[] = [];
@@ -331,7 +351,7 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
         continue;
       }
-      out.push({ operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values });
+      out.push({ operator, op: lower, ifExists, setOp, key: lowerKey(rawKey), rawKey, values });
     }
   }
   return out;

@@ -1,9 +1,13 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { EC2_SERVICE, FARGATE_SERVICE, isAllow, trustsService } from '../policy/query';
+import { isAllow } from '../policy/query';
 import type { Rule } from './types';
 
 function list(statements: NormalizedStatement[]): string {
-  const names = statements.map((s) => `${s.index}${s.sid ? ` "${s.sid}"` : ''}`).join(', ');
+  let names = '';
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    names += `${i === 0 ? '' : ', '}${s.index}${s.sid ? ` "${s.sid}"` : ''}`;
+  }
   return `statement${statements.length > 1 ? 's' : ''} ${names}`;
 }
 
@@ -16,12 +20,23 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_FARGATE) !== 0 && (flags & StatementFlags.SERVICE_EC2) !== 0,
   check(policy) {
     if (!policy) return [];
-    const allow = policy.statements.filter(isAllow);
-    const fargate = allow.filter((s) => trustsService(s, FARGATE_SERVICE));
-    const ec2 = allow.filter((s) => trustsService(s, EC2_SERVICE));
-    if (fargate.length === 0 || ec2.length === 0) return [];
-    // One statement trusting both is the place to point at; otherwise the finding is the role's.
-    const both = fargate.find((s) => ec2.includes(s));
+    // Allow statements trusting each service, in statement order (trustsService's answer is the
+    // statement's SERVICE_* flag), and the first trusting both: one statement trusting both is the
+    // place to point at; otherwise the finding is the role's.
+    let fargate: NormalizedStatement[] | null = null;
+    let ec2: NormalizedStatement[] | null = null;
+    let both: NormalizedStatement | undefined;
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if (!isAllow(s)) continue;
+      const inA = (s.flags & StatementFlags.SERVICE_FARGATE) !== 0;
+      const inB = (s.flags & StatementFlags.SERVICE_EC2) !== 0;
+      if (inA) (fargate ??= []).push(s);
+      if (inB) (ec2 ??= []).push(s);
+      if (inA && inB && both === undefined) both = s;
+    }
+    if (fargate === null || ec2 === null) return [];
     return [
       {
         statement: both ? both.index : null,

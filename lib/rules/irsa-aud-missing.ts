@@ -1,6 +1,6 @@
 import { setCondition, updateStatement } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { ANY_CONTEXT, hasClaimPin, irsaFacts, Scan, scanOf, where, type IrsaFacts, type ProviderKeys } from './irsa/statements';
+import { ANY_CONTEXT, NO_FINDINGS, hasClaimPin, irsaFacts, SCAN_AUD_MISSING, scanOf, where, type IrsaFacts, type ProviderKeys } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -10,11 +10,11 @@ import type { Rule, RuleFinding } from './types';
  */
 export const IRSA_AUDIENCE = 'sts.amazonaws.com';
 
-/** The finding for one IRSA statement with an unpinned :aud (Scan.AUD_MISSING), memoised per statement. */
+/** The finding for one IRSA statement with an unpinned :aud (SCAN_AUD_MISSING), memoised per statement. */
 const audMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
-  const missing: ProviderKeys[] = [];
-  for (const k of facts.keys) if (!hasClaimPin(s, k.audLower)) missing.push(k);
+  // Asked only when SCAN_AUD_MISSING is set: a single provider is the one missing.
+  const missing: readonly ProviderKeys[] = facts.keys.length === 1 ? facts.keys : facts.keys.filter((k) => !hasClaimPin(s, k.audLower));
   // Conditions are ANDed: adding PROVIDER:aud to a statement that trusts several providers
   // would fail every token of the others. Only a single-provider statement gets the fix.
   const fixable = (s.principal?.federated.length ?? 0) === 1;
@@ -55,15 +55,15 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & Scan.AUD_MISSING) === 0) continue;
-      out.push(audMissingFinding(s, ANY_CONTEXT));
+      if (facts === null || (scanOf(s, facts) & SCAN_AUD_MISSING) === 0) continue;
+      (out ??= []).push(audMissingFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
   fix(doc, policy, findings) {
     let next = doc;

@@ -1,9 +1,9 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { ANY_CONTEXT, claimKind, irsaFacts, NOT_A_CLAIM, ownsClaim, Scan, scanOf, where, type IrsaFacts } from './irsa/statements';
+import { ANY_CONTEXT, NO_FINDINGS, claimKind, irsaFacts, NOT_A_CLAIM, ownsClaim, SCAN_FOREIGN, scanOf, where, type IrsaFacts } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
-/** The finding for an IRSA statement with a foreign claim key (Scan.FOREIGN), memoised per statement. */
+/** The finding for an IRSA statement with a foreign claim key (SCAN_FOREIGN), memoised per statement. */
 const mismatchFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
   // Any provider the statement trusts may own the key: with several, each key names one of them.
@@ -33,14 +33,14 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & Scan.FOREIGN) === 0) continue;
-      out.push(mismatchFinding(s, ANY_CONTEXT));
+      if (facts === null || (scanOf(s, facts) & SCAN_FOREIGN) === 0) continue;
+      (out ??= []).push(mismatchFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
 };

@@ -2,11 +2,12 @@ import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isPinning } from '../policy/query';
 import {
   ANY_CONTEXT,
+  NO_FINDINGS,
   claimKind,
   hasClaimPin,
   irsaFacts,
   ownsClaim,
-  Scan,
+  SCAN_SUB_MISSING,
   scanOf,
   SUB_CLAIM,
   where,
@@ -20,11 +21,14 @@ import type { Rule, RuleFinding } from './types';
 /** The finding for an IRSA statement with an EKS provider whose :sub is not pinned, memoised per statement. */
 const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
-  const missing: ProviderKeys[] = [];
-  for (const k of facts.keys) if (!hasClaimPin(s, k.subLower)) missing.push(k);
-  const notes: string[] = [];
+  // Asked only when SCAN_SUB_MISSING is set: a single provider is the one missing.
+  const missing: readonly ProviderKeys[] = facts.keys.length === 1 ? facts.keys : facts.keys.filter((k) => !hasClaimPin(s, k.subLower));
+  // The notes, joined by '; ' (none is empty).
+  let notes = '';
   for (const k of missing) {
-    for (const c of s.conditions) if (c.key === k.subLower) notes.push(`its ${c.operator} condition on ${c.rawKey} does not pin it: ${whyNotPinning(c)}`);
+    for (const c of s.conditions) {
+      if (c.key === k.subLower) notes += `${notes === '' ? '' : '; '}its ${c.operator} condition on ${c.rawKey} does not pin it: ${whyNotPinning(c)}`;
+    }
   }
   // A :sub key naming another provider (irsa-provider-mismatch) is no pin for this one: its
   // tokens never carry that claim. Under a pinning operator it blocks every caller today, but
@@ -33,7 +37,7 @@ const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
   let blocked = false;
   for (const c of s.conditions) {
     if (claimKind(c.key) !== SUB_CLAIM || ownsClaim(c.key, facts.prefixes)) continue;
-    notes.push(`its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`);
+    notes += `${notes === '' ? '' : '; '}its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`;
     if (!blocked && isPinning(c)) blocked = true;
   }
   const consequence = blocked
@@ -54,7 +58,7 @@ const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
     message:
       `${where(s)} trusts the EKS OIDC provider ${prefixes} for sts:AssumeRoleWithWebIdentity ` +
       `without a StringEquals or StringLike condition on ${keys}` +
-      `${notes.length > 0 ? ` (${notes.join('; ')})` : ''}. ${consequence} ` +
+      `${notes !== '' ? ` (${notes})` : ''}. ${consequence} ` +
       `Pin the service account: "StringEquals": {${pins}}.`,
     // Which service account should have the role only its owner knows.
     fixable: false,
@@ -70,14 +74,14 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & Scan.SUB_MISSING) === 0) continue;
-      out.push(subMissingFinding(s, ANY_CONTEXT));
+      if (facts === null || (scanOf(s, facts) & SCAN_SUB_MISSING) === 0) continue;
+      (out ??= []).push(subMissingFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
 };

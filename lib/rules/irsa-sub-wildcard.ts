@@ -1,12 +1,12 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard } from '../policy/query';
-import { ANY_CONTEXT, irsaFacts, isClaimPin, isServiceAccountSubject, Scan, scanOf, where, type IrsaFacts } from './irsa/statements';
+import { ANY_CONTEXT, NO_FINDINGS, irsaFacts, isClaimPin, isServiceAccountSubject, SCAN_SUB_LOOSE, scanOf, where, type IrsaFacts } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
 export { isServiceAccountSubject };
 
-/** The finding for an IRSA statement with a loose :sub pin (Scan.SUB_LOOSE), memoised per statement. */
+/** The finding for an IRSA statement with a loose :sub pin (SCAN_SUB_LOOSE), memoised per statement. */
 const subWildcardFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
   const problems: string[] = [];
@@ -50,14 +50,14 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & Scan.SUB_LOOSE) === 0) continue;
-      out.push(subWildcardFinding(s, ANY_CONTEXT));
+      if (facts === null || (scanOf(s, facts) & SCAN_SUB_LOOSE) === 0) continue;
+      (out ??= []).push(subWildcardFinding(s, ANY_CONTEXT));
     }
-    return out;
+    return out ?? (NO_FINDINGS as RuleFinding[]);
   },
 };

@@ -1,9 +1,13 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { EC2_SERVICE, EKS_SERVICE, isAllow, trustsService } from '../policy/query';
+import { isAllow } from '../policy/query';
 import type { Rule } from './types';
 
 function list(statements: NormalizedStatement[]): string {
-  const names = statements.map((s) => `${s.index}${s.sid ? ` "${s.sid}"` : ''}`).join(', ');
+  let names = '';
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    names += `${i === 0 ? '' : ', '}${s.index}${s.sid ? ` "${s.sid}"` : ''}`;
+  }
   return `statement${statements.length > 1 ? 's' : ''} ${names}`;
 }
 
@@ -16,11 +20,23 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_EC2) !== 0 && (flags & StatementFlags.SERVICE_EKS) !== 0,
   check(policy) {
     if (!policy) return [];
-    const allow = policy.statements.filter(isAllow);
-    const ec2 = allow.filter((s) => trustsService(s, EC2_SERVICE));
-    const eks = allow.filter((s) => trustsService(s, EKS_SERVICE));
-    if (ec2.length === 0 || eks.length === 0) return [];
-    const both = ec2.find((s) => eks.includes(s));
+    // Allow statements trusting each service, in statement order (trustsService's answer is the
+    // statement's SERVICE_* flag), and the first trusting both: one statement trusting both is the
+    // place to point at; otherwise the finding is the role's.
+    let ec2: NormalizedStatement[] | null = null;
+    let eks: NormalizedStatement[] | null = null;
+    let both: NormalizedStatement | undefined;
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if (!isAllow(s)) continue;
+      const inA = (s.flags & StatementFlags.SERVICE_EC2) !== 0;
+      const inB = (s.flags & StatementFlags.SERVICE_EKS) !== 0;
+      if (inA) (ec2 ??= []).push(s);
+      if (inB) (eks ??= []).push(s);
+      if (inA && inB && both === undefined) both = s;
+    }
+    if (ec2 === null || eks === null) return [];
     return [
       {
         statement: both ? both.index : null,

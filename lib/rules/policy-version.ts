@@ -1,4 +1,7 @@
-import type { Rule } from './types';
+import type { Rule, RuleFinding } from './types';
+
+/** What check returns when it has nothing to say (shared: read-only, as the engine treats it). */
+const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
 
 /**
  * Does any string of a JSON document (keys included) contain `${`? JSON.stringify never escapes
@@ -9,13 +12,18 @@ function hasVariable(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('${');
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasVariable(value[i])) return true;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v === 'string' ? v.includes('${') : hasVariable(v)) return true;
+    }
     return false;
   }
   const obj = value as Record<string, unknown>;
-  for (const k of Object.keys(obj)) {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const v = obj[k];
-    if (v !== undefined && (k.includes('${') || hasVariable(v))) return true;
+    if (v !== undefined && (k.includes('${') || (typeof v === 'string' ? v.includes('${') : hasVariable(v)))) return true;
   }
   return false;
 }
@@ -28,7 +36,7 @@ export const rule: Rule = {
     'The policy has no Version or the 2008-10-17 one, under which policy variables such as ${aws:username} are read as literal text.',
   check(policy) {
     if (!policy) return [];
-    if (policy.version === '2012-10-17') return [];
+    if (policy.version === '2012-10-17') return NO_FINDINGS as RuleFinding[];
     // Changing the version changes how `${…}` is read: only fix when no variable appears.
     const fixable = !(policy.jsonOnly === true ? hasVariable(policy.raw) : JSON.stringify(policy.raw).includes('${'));
     const what = policy.version === undefined ? 'has no Version' : `uses Version ${policy.version}`;

@@ -6,8 +6,8 @@
  * Everything derived here depends on the statement's content only (never on its index), so it is
  * kept in the statement's `memo.irsa` slot, which survives a statement moving to another index.
  */
-import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
-import type { RuleContext } from '../types';
+import type { NormalizedCondition, NormalizedStatement } from '../../policy/normalize';
+import type { RuleContext, RuleFinding } from '../types';
 import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -20,6 +20,7 @@ export const CLAIM_PIN_OPS = ['stringequals', 'stringequalsignorecase', 'stringl
 
 /** A provider's claim keys: as its ARN spells them (for messages and fixes) and lower-cased. */
 export interface ProviderKeys {
+  provider: OidcProvider;
   /** The provider's prefix as its ARN spells it (OidcProvider.prefix). */
   name: string;
   /** The provider's prefix, lower-cased. */
@@ -43,7 +44,7 @@ export function keysOf(provider: OidcProvider): ProviderKeys {
     const sub = claimKey(provider, 'sub');
     const aud = claimKey(provider, 'aud');
     const prefix = provider.prefix.toLowerCase();
-    keys = { name: provider.prefix, prefix, sub, aud, subLower: sub.toLowerCase(), audLower: aud.toLowerCase(), providers: [provider], keys: [], prefixes: [prefix] };
+    keys = { provider, name: provider.prefix, prefix, sub, aud, subLower: sub.toLowerCase(), audLower: aud.toLowerCase(), providers: [provider], keys: [], prefixes: [prefix] };
     keys.keys.push(keys);
     if (providerKeys.size > 10_000) providerKeys.clear();
     providerKeys.set(provider, keys);
@@ -51,17 +52,15 @@ export function keysOf(provider: OidcProvider): ProviderKeys {
   return keys;
 }
 
-/** Bits of `IrsaFacts.scan`: what the IRSA rules need to know to tell that they have nothing to say. */
-export const Scan = {
-  /** Some EKS provider of the statement has no pinning condition on its `:sub`. */
-  SUB_MISSING: 1,
-  /** Some EKS provider of the statement has no pinning condition on its `:aud`. */
-  AUD_MISSING: 2,
-  /** Some condition key is a `:sub` or `:aud` claim of a provider the statement does not trust. */
-  FOREIGN: 4,
-  /** Some value of a pinning `:sub` condition matches more than one service account or none. */
-  SUB_LOOSE: 8,
-} as const;
+// Bits of `IrsaFacts.scan`: what the IRSA rules need to know to tell that they have nothing to say.
+/** Some EKS provider of the statement has no pinning condition on its `:sub`. */
+export const SCAN_SUB_MISSING = 1;
+/** Some EKS provider of the statement has no pinning condition on its `:aud`. */
+export const SCAN_AUD_MISSING = 2;
+/** Some condition key is a `:sub` or `:aud` claim of a provider the statement does not trust. */
+export const SCAN_FOREIGN = 4;
+/** Some value of a pinning `:sub` condition matches more than one service account or none. */
+export const SCAN_SUB_LOOSE = 8;
 
 export interface IrsaFacts {
   /** The EKS OIDC providers the statement trusts (one in every policy EKS or eksctl writes). */
@@ -74,15 +73,34 @@ export interface IrsaFacts {
    * May repeat.
    */
   prefixes: string[];
-  /** Bits of `Scan`, or -1 until first asked (scanOf). */
+  /** SCAN_* bits, or -1 until first asked (scanOf). */
   scan: number;
 }
 
-export interface IrsaStatement {
-  statement: NormalizedStatement;
-  providers: OidcProvider[];
-  keys: ProviderKeys[];
-  prefixes: string[];
+/** What a Federated principal value says, by value (one lookup instead of two per statement). */
+interface FederatedInfo {
+  /** The keys of the EKS OIDC provider it names, or null. */
+  eks: ProviderKeys | null;
+  /** The (lower-case) key prefix its claims carry, or null for SAML and unknown ARNs. */
+  prefix: string | null;
+}
+
+const federatedInfos = new Map<string, FederatedInfo>();
+
+function federatedInfo(federated: string): FederatedInfo {
+  let info = federatedInfos.get(federated);
+  if (info === undefined) {
+    const oidc = parseOidcProvider(federated);
+    const keys = oidc ? keysOf(oidc) : null;
+    info = {
+      eks: oidc && oidc.eks ? keys : null,
+      // Built-in web identity providers are written by name (cognito-identity.amazonaws.com, …).
+      prefix: keys ? keys.prefix : parseArn(federated) ? null : federated.toLowerCase(),
+    };
+    if (federatedInfos.size > 10_000) federatedInfos.clear();
+    federatedInfos.set(federated, info);
+  }
+  return info;
 }
 
 /** The IRSA facts of a statement, or null when it is not an IRSA statement; kept in its memo. */
@@ -93,27 +111,20 @@ export function irsaFacts(s: NormalizedStatement): IrsaFacts | null {
   if (isAllow(s) && s.principal && s.principal.federated.length > 0 && allowsAction(s, WEB_IDENTITY_ACTION)) {
     const federated = s.principal.federated;
     if (federated.length === 1) {
-      // The common case: the facts of a provider's only statement kind are the same every time.
-      const p = parseOidcProvider(federated[0]);
-      if (p !== null && p.eks) {
-        const k = keysOf(p);
-        facts = { providers: k.providers, keys: k.keys, prefixes: k.prefixes, scan: -1 };
-      }
+      // The common case: a statement trusting one EKS provider shares that provider's (read-only) lists.
+      const k = federatedInfo(federated[0]).eks;
+      if (k !== null) facts = { providers: k.providers, keys: k.keys, prefixes: k.prefixes, scan: -1 };
     } else {
       let providers: OidcProvider[] | null = null;
       let keys: ProviderKeys[] | null = null;
       const prefixes: string[] = [];
       for (let i = 0; i < federated.length; i++) {
-        const p = parseOidcProvider(federated[i]);
-        if (p !== null) {
-          const k = keysOf(p);
-          if (p.eks) {
-            (providers ??= []).push(p);
-            (keys ??= []).push(k);
-          }
-          prefixes.push(k.prefix);
-          // Built-in web identity providers are written by name (cognito-identity.amazonaws.com, …).
-        } else if (!parseArn(federated[i])) prefixes.push(federated[i].toLowerCase());
+        const info = federatedInfo(federated[i]);
+        if (info.eks !== null) {
+          (providers ??= []).push(info.eks.provider);
+          (keys ??= []).push(info.eks);
+        }
+        if (info.prefix !== null) prefixes.push(info.prefix);
       }
       if (providers !== null && keys !== null) facts = { providers, keys, prefixes, scan: -1 };
     }
@@ -126,24 +137,6 @@ export function irsaFacts(s: NormalizedStatement): IrsaFacts | null {
 /** The EKS OIDC providers of an IRSA statement (none for any other statement). */
 export function irsaProviders(s: NormalizedStatement): readonly OidcProvider[] {
   return irsaFacts(s)?.providers ?? [];
-}
-
-/**
- * The answer for the policy asked about last: the four IRSA rules ask one after the other about
- * the same (never changed) policy.
- */
-let last: { policy: TrustPolicy; list: readonly IrsaStatement[] } | null = null;
-
-/** Allow statements trusting an EKS OIDC provider for sts:AssumeRoleWithWebIdentity. Read-only. */
-export function irsaStatements(policy: TrustPolicy): readonly IrsaStatement[] {
-  if (last !== null && last.policy === policy) return last.list;
-  const list: IrsaStatement[] = [];
-  for (const s of policy.statements) {
-    const facts = irsaFacts(s);
-    if (facts !== null) list.push({ statement: s, providers: facts.providers, keys: facts.keys, prefixes: facts.prefixes });
-  }
-  last = { policy, list };
-  return list;
 }
 
 /** `PROVIDER:claim` as the provider's ARN spells the prefix. */
@@ -232,6 +225,9 @@ export function parseClaimKey(key: string): { prefix: string; claim: 'sub' | 'au
  */
 export const ANY_CONTEXT = Object.freeze({}) as RuleContext;
 
+/** What a check returns when it has nothing to say (shared: read-only, as the engine treats it). */
+export const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
+
 export function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
@@ -292,16 +288,10 @@ function hasLooseSubValue(c: NormalizedCondition): boolean {
   return false;
 }
 
-/** Is the (lower-case) condition key a claim of a provider the statement does not trust? */
-function isForeignClaim(key: string, facts: IrsaFacts): boolean {
-  return claimKind(key) !== NOT_A_CLAIM && !ownsClaim(key, facts.prefixes);
-}
-
 function scan(s: NormalizedStatement, facts: IrsaFacts): number {
   const conditions = s.conditions;
   const keys = facts.keys;
   const n = keys.length;
-  if (n > 30) return scanMany(s, facts);
   // One pass over the conditions: bit i of subPinned / audPinned for keys[i].
   let subPinned = 0;
   let audPinned = 0;
@@ -317,7 +307,7 @@ function scan(s: NormalizedStatement, facts: IrsaFacts): number {
         own = true;
         if (pin) {
           subPinned |= 1 << i;
-          if ((bits & Scan.SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= Scan.SUB_LOOSE;
+          if ((bits & SCAN_SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= SCAN_SUB_LOOSE;
         }
       } else if (key === k.audLower) {
         own = true;
@@ -325,41 +315,23 @@ function scan(s: NormalizedStatement, facts: IrsaFacts): number {
       }
     }
     // A key of one of the statement's EKS providers is its own claim.
-    if (!own && (bits & Scan.FOREIGN) === 0 && isForeignClaim(key, facts)) bits |= Scan.FOREIGN;
+    if (!own && (bits & SCAN_FOREIGN) === 0 && claimKind(key) !== NOT_A_CLAIM && !ownsClaim(key, facts.prefixes)) bits |= SCAN_FOREIGN;
   }
-  const all = (1 << n) - 1;
-  if (subPinned !== all) bits |= Scan.SUB_MISSING;
-  if (audPinned !== all) bits |= Scan.AUD_MISSING;
-  return bits;
-}
-
-/** scan for a statement trusting more providers than a bit mask holds. */
-function scanMany(s: NormalizedStatement, facts: IrsaFacts): number {
-  const conditions = s.conditions;
-  let bits = 0;
-  for (const k of facts.keys) {
-    let sub = false;
-    let aud = false;
-    for (const c of conditions) {
-      if (!isClaimPin(c)) continue;
-      if (c.key === k.subLower) {
-        sub = true;
-        if ((bits & Scan.SUB_LOOSE) === 0 && hasLooseSubValue(c)) bits |= Scan.SUB_LOOSE;
-      } else if (c.key === k.audLower) aud = true;
+  if (n > 30) {
+    // More providers than the masks hold: ask about each.
+    for (const k of keys) {
+      if (!hasClaimPin(s, k.subLower)) bits |= SCAN_SUB_MISSING;
+      if (!hasClaimPin(s, k.audLower)) bits |= SCAN_AUD_MISSING;
     }
-    if (!sub) bits |= Scan.SUB_MISSING;
-    if (!aud) bits |= Scan.AUD_MISSING;
-  }
-  for (const c of conditions) {
-    if (isForeignClaim(c.key, facts)) {
-      bits |= Scan.FOREIGN;
-      break;
-    }
+  } else {
+    const all = (1 << n) - 1;
+    if (subPinned !== all) bits |= SCAN_SUB_MISSING;
+    if (audPinned !== all) bits |= SCAN_AUD_MISSING;
   }
   return bits;
 }
 
-/** The `Scan` bits of an IRSA statement, computed on first use and kept with its facts. */
+/** The SCAN_* bits of an IRSA statement, computed on first use and kept with its facts. */
 export function scanOf(s: NormalizedStatement, facts: IrsaFacts): number {
   let bits = facts.scan;
   if (bits < 0) {

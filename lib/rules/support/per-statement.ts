@@ -10,18 +10,22 @@ import type { RuleContext } from '../types';
 
 let slots = 0;
 
+/** Stands for "no context" in a slot, so an empty slot (undefined) never passes for an answer. */
+const NO_CONTEXT = Object.freeze({});
+
 export function perStatement<T>(compute: (s: NormalizedStatement, ctx: RuleContext) => T): (s: NormalizedStatement, ctx: RuleContext) => T {
   const slot = 2 * slots++;
   return (s, ctx) => {
+    const key = ctx ?? NO_CONTEXT;
     let answers = s.answers;
-    if (answers !== undefined && answers[slot] === ctx) return answers[slot + 1] as T;
+    if (answers !== undefined && answers[slot] === key) return answers[slot + 1] as T;
     const value = compute(s, ctx);
     if (answers === undefined) {
       // Room for every memoised function's slots (all are created as the rule modules load).
       answers = new Array(2 * slots);
       s.answers = answers;
     }
-    answers[slot] = ctx;
+    answers[slot] = key;
     answers[slot + 1] = value;
     return value;
   };
