@@ -100,10 +100,7 @@ export function federatedKind(v: string): number {
   return FederatedKind.OtherArn;
 }
 
-/**
- * Is the 12-digit account at `v[start, start + 12)` in `ctx`-derived `trusted`? `trusted` is
- * a set of account ids as given (any strings): only its 12-digit members can match.
- */
+/** The 12-digit members of the last set asked about (null when too many to scan). */
 let lastSet: Set<string> | null = null;
 let lastSize = -1;
 let lastIds: string[] | null = null;
@@ -119,6 +116,10 @@ function trustedIds(trusted: Set<string>): string[] | null {
   return ids;
 }
 
+/**
+ * Is the 12-digit account at `v[start, start + 12)` in `trusted` (RuleContext.trustedAccountSet)?
+ * The set holds account ids as given (any strings): only its 12-digit members can match.
+ */
 export function trustedAt(v: string, start: number, trusted: Set<string>): boolean {
   if (trusted.size === 0) return false;
   const ids = trustedIds(trusted);
