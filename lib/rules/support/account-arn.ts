@@ -26,7 +26,8 @@ export function isAccountId(v: string): boolean {
 export const arnColons = [0, 0, 0, 0];
 
 export function scanArn(v: string): boolean {
-  if (!v.startsWith('arn:')) return false;
+  // v.startsWith('arn:'), which is slower than four charCodeAt
+  if (v.charCodeAt(0) !== 97 || v.charCodeAt(1) !== 114 || v.charCodeAt(2) !== 110 || v.charCodeAt(3) !== 58) return false;
   const p1 = v.indexOf(':', 4);
   if (p1 < 0) return false;
   const p2 = v.indexOf(':', p1 + 1);
