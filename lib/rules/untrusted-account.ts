@@ -1,4 +1,4 @@
-import { copyWith, removeStatements, updateStatement } from '../policy/edit';
+import { copyWith, statementsOf, withStatements } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
 import { isAllow } from '../policy/query';
 import { arnAccountStart, awsAccountStart, trustedAt } from './support/account-arn';
@@ -177,7 +177,10 @@ export const rule: Rule = {
   fix(doc: PolicyDocument, policy: TrustPolicy, findings: RuleFinding[], ctx: RuleContext) {
     // Only with a known account and a configured allow list is "untrusted" a fact, not a guess.
     if (ctx.roleAccount === null || ctx.trustedAccounts === undefined) return doc;
-    let next = doc;
+    // What updateStatement per statement and then removeStatements would build, with the
+    // statement list copied once.
+    const list = statementsOf(doc);
+    let updated: JsonStatement[] | null = null;
     let drop: Set<number> | null = null;
     const statements = policy.statements;
     for (const finding of findings) {
@@ -187,9 +190,20 @@ export const rule: Rule = {
       if (!s) continue;
       const f = flaggedOf(s, ctx);
       if (f === null) continue;
-      if (f.empties) (drop ??= new Set<number>()).add(s.index);
-      else next = updateStatement(next, s.index, (raw) => withoutPrincipals(raw, f));
+      const i = s.index;
+      if (f.empties) (drop ??= new Set<number>()).add(i);
+      else if (i >= 0 && i < list.length) {
+        updated ??= list.slice();
+        updated[i] = withoutPrincipals(updated[i], f);
+      }
     }
-    return drop !== null ? removeStatements(next, drop) : next;
+    if (drop !== null) {
+      const from = updated ?? list;
+      const kept: JsonStatement[] = [];
+      // (as filter does: holes are skipped)
+      for (let i = 0; i < from.length; i++) if (i in from && !drop.has(i)) kept.push(from[i]);
+      return withStatements(doc, kept);
+    }
+    return updated !== null ? withStatements(doc, updated) : doc;
   },
 };

@@ -1,8 +1,9 @@
-import { setActions, updateStatement } from '../policy/edit';
+import { setActions, statementsOf, withStatements } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
 import { perStatement } from './support/per-statement';
+import type { JsonStatement } from '../policy/types';
 import type { Rule, RuleFinding } from './types';
 
 const WILDCARD_ACTIONS = ['*', 'sts:*'];
@@ -102,7 +103,9 @@ export const rule: Rule = {
     return out;
   },
   fix(doc, policy, findings, ctx) {
-    let next = doc;
+    // What updateStatement per statement would build, with the statement list copied once.
+    const list = statementsOf(doc);
+    let updated: JsonStatement[] | null = null;
     const statements = policy.statements;
     for (const f of findings) {
       const at = f.statement;
@@ -110,8 +113,12 @@ export const rule: Rule = {
       if (s === undefined || s.index !== at) s = statements.find((x) => x.index === at);
       if (!s || !isWildcardStatement(s)) continue;
       const replacement = answerOf(s, ctx).replacement;
-      if (replacement.length > 0) next = updateStatement(next, s.index, (raw) => setActions(raw, replacement));
+      const i = s.index;
+      if (replacement.length > 0 && i >= 0 && i < list.length) {
+        updated ??= list.slice();
+        updated[i] = setActions(updated[i], replacement);
+      }
     }
-    return next;
+    return updated !== null ? withStatements(doc, updated) : doc;
   },
 };

@@ -26,7 +26,8 @@ export function isAccountId(v: string): boolean {
 export const arnColons = [0, 0, 0, 0];
 
 export function scanArn(v: string): boolean {
-  if (!v.startsWith('arn:')) return false;
+  // v.startsWith('arn:'), which is slower than four charCodeAt
+  if (v.charCodeAt(0) !== 97 || v.charCodeAt(1) !== 114 || v.charCodeAt(2) !== 110 || v.charCodeAt(3) !== 58) return false;
   const p1 = v.indexOf(':', 4);
   if (p1 < 0) return false;
   const p2 = v.indexOf(':', p1 + 1);
@@ -100,10 +101,7 @@ export function federatedKind(v: string): number {
   return FederatedKind.OtherArn;
 }
 
-/**
- * Is the 12-digit account at `v[start, start + 12)` in `ctx`-derived `trusted`? `trusted` is
- * a set of account ids as given (any strings): only its 12-digit members can match.
- */
+/** The 12-digit members of the last set asked about (null when too many to scan). */
 let lastSet: Set<string> | null = null;
 let lastSize = -1;
 let lastIds: string[] | null = null;
@@ -119,6 +117,10 @@ function trustedIds(trusted: Set<string>): string[] | null {
   return ids;
 }
 
+/**
+ * Is the 12-digit account at `v[start, start + 12)` in `trusted` (RuleContext.trustedAccountSet)?
+ * The set holds account ids as given (any strings): only its 12-digit members can match.
+ */
 export function trustedAt(v: string, start: number, trusted: Set<string>): boolean {
   if (trusted.size === 0) return false;
   const ids = trustedIds(trusted);
