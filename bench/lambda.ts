@@ -11,7 +11,7 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import type { Context } from 'aws-lambda';
 import { startMotoServer } from '../scripts/moto';
 
@@ -27,11 +27,11 @@ export interface LambdaBenchResult {
   callsDuplicate: string[];
 }
 
-function bundle(outDir: string): string {
+async function bundle(outDir: string): Promise<string> {
   const outfile = path.join(outDir, 'iamEvents.js');
   // The settings of serverless.yml's custom.esbuild (alias: the environment-only credential chain,
-  // the Map-based LRU cache).
-  buildSync({
+  // the Map-based LRU cache; plugins: the SDK clients' package.json reduced to their version).
+  await build({
     entryPoints: [path.join(ROOT, 'functions/iamEvents.ts')],
     bundle: true,
     minify: true,
@@ -43,6 +43,8 @@ function bundle(outDir: string): string {
       '@aws-sdk/credential-provider-node': path.join(ROOT, 'lib/aws/lambda-credentials.ts'),
       'mnemonist/lru-cache': path.join(ROOT, 'lib/aws/lru-cache.ts'),
     },
+    // The CommonJS list serverless-esbuild loads.
+    plugins: require(path.join(ROOT, 'infra/esbuild-plugins.js')),
     outfile,
     logLevel: 'silent',
   });
@@ -126,7 +128,7 @@ async function callsPerEvent(): Promise<{ fix: string[]; compliant: string[]; du
 export async function runLambdaBench(): Promise<LambdaBenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'etg-lambda-'));
   try {
-    const file = bundle(dir);
+    const file = await bundle(dir);
     const bytes = readFileSync(file);
     const initMs = initTimes(file);
     const sorted = [...initMs].sort((a, b) => a - b);
