@@ -306,9 +306,9 @@ function invalidFindings(problems: { statement: number | null; message: string }
 }
 
 /** Is the fixed trust policy over the length limit? Measured only when a cheap bound cannot tell. */
-function fixedTooLong(input: unknown, original: PolicyDocument, fixed: PolicyDocument, maxLen: number): boolean {
+function fixedTooLong(input: unknown, original: TrustPolicy, fixed: PolicyDocument, maxLen: number): boolean {
   if (typeof input !== 'string') return serializedLength(fixed) > maxLen;
-  const bound = fixedLengthBound(input, original, fixed);
+  const bound = fixedLengthBound(input, original.raw, fixed, original.numbers !== false);
   if (bound !== null && bound <= maxLen) return false;
   return parsedJsonLength(fixed) > maxLen;
 }
@@ -384,7 +384,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
 
   // A document parsed from JSON text (and fixed) holds only JSON values: measured without serialising.
   const lengthOf = (doc: PolicyDocument, fromText: boolean) => (fromText ? parsedJsonLength(doc) : serializedLength(doc));
-  if (fixedPolicy && fixedTooLong(input, policy!.raw, fixedPolicy, maxLen)) {
+  if (fixedPolicy && fixedTooLong(input, policy!, fixedPolicy, maxLen)) {
     fixRejected = `the fixed trust policy would be ${serializedLength(fixedPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
   if (fixedTargetPolicy && lengthOf(fixedTargetPolicy, typeof context.targetRole?.trustPolicy === 'string') > maxLen) {

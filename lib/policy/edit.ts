@@ -166,7 +166,8 @@ function listOverhead(value: unknown, count: number): number {
  * An upper bound of `parsedJsonLength(fixed)` that does not walk the statements a fix left alone,
  * or null when none is cheap. `fixed` must be a fix of `original`, which was parsed from `text`
  * (the evaluated input, possibly URL-encoded or padded: never shorter than the JSON it decodes
- * to). Why it bounds:
+ * to). `numbers: false` says the original holds no number (normalize.ts knows), which spares
+ * scanning the text for one. Why it bounds:
  * - `JSON.stringify(JSON.parse(t))` is never longer than `t`, except that a number written with
  *   an unsigned exponent gains its "+" ("1e21" -> "1e+21"; such a number takes at least four
  *   characters and a separator, so at most a quarter of `t` is gained, and only when `t` has one)
@@ -177,9 +178,9 @@ function listOverhead(value: unknown, count: number): number {
  *   each original statement is paid for once) are measured, those it dropped are subtracted,
  *   and so are the brackets and commas between them.
  */
-export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument): number | null {
+export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument, numbers = true): number | null {
   if (SURROGATE.test(text)) return null;
-  let bound = text.length + (UNSIGNED_EXPONENT.test(text) ? Math.ceil(text.length / 4) : 0);
+  let bound = text.length + (numbers && UNSIGNED_EXPONENT.test(text) ? Math.ceil(text.length / 4) : 0);
   for (const k of Object.keys(fixed)) {
     const v = fixed[k];
     const was = original[k];

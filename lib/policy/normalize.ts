@@ -83,6 +83,11 @@ export interface TrustPolicy {
    * without serialising it.
    */
   jsonOnly?: boolean;
+  /**
+   * Whether the document holds a number (only condition values can be numbers in a valid
+   * policy). Known for a document parsed afresh; undefined for one a fix derived.
+   */
+  numbers?: boolean;
 }
 
 /**
@@ -224,10 +229,19 @@ function isScalar(x: unknown): boolean {
   return typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
 }
 
+/** Did the statements parsed since parseDocument last reset it hold a number (a condition value)? */
+let sawNumber = false;
+
 function conditionValues(v: unknown): string[] | null {
   if (typeof v === 'string') return [v];
-  if (isScalar(v)) return [String(v)];
-  if (Array.isArray(v) && v.length > 0 && v.every(isScalar)) return v.map((x) => String(x));
+  if (isScalar(v)) {
+    if (typeof v === 'number') sawNumber = true;
+    return [String(v)];
+  }
+  if (Array.isArray(v) && v.length > 0 && v.every(isScalar)) {
+    if (v.some((x) => typeof x === 'number')) sawNumber = true;
+    return v.map((x) => String(x));
+  }
   return null;
 }
 
@@ -473,6 +487,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
 
   const statements: NormalizedStatement[] = [];
   let allowFlags = 0;
+  sawNumber = false;
   let next = 0; // where to look for the next statement in `previous`
   for (let i = 0; i < rawStatements.length; i++) {
     const s = rawStatements[i];
@@ -495,5 +510,6 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   if (problems.length > 0) return { ok: false, problems, raw: doc };
   const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements, allowFlags };
   if (jsonOnly) policy.jsonOnly = true;
+  if (previous === null) policy.numbers = sawNumber;
   return { ok: true, policy };
 }

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { evaluate } from '../../../lib/engine';
 import { fixedLengthBound, parsedJsonLength, serializedLength } from '../../../lib/policy/edit';
+import { parsePolicy } from '../../../lib/policy/normalize';
 import type { PolicyDocument } from '../../../lib/policy/types';
 import { scenarioArb } from '../../support/arbitraries';
 
@@ -73,5 +74,39 @@ describe('fixedLengthBound', () => {
     const original = { Statement: [s] };
     const fixed = { Statement: [s, s] };
     expect(fixedLengthBound(JSON.stringify(original), original, fixed)).toBeGreaterThanOrEqual(parsedJsonLength(fixed));
+  });
+
+  it('knows from the parse whether the text can hold a number that grows', () => {
+    const withNumbers = parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":[1e21,2]}}}}');
+    const without = parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"Bool":{"aws:SecureTransport":true}}}}');
+    expect([withNumbers.ok && withNumbers.policy.numbers, without.ok && without.policy.numbers]).toEqual([true, false]);
+  });
+
+  it('rejects a fix that numbers written short push over the limit (the engine measures, not the text)', () => {
+    // Prepare: a Pod Identity statement missing sts:TagSession, with ten numbers written "1e21"
+    // that serialise as "1e+21": the fixed policy is ten characters longer than the text suggests.
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole'],
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, NumericLessThan: { 'aws:MultiFactorAuthAge': Array(10).fill(1e21) } },
+        },
+      ],
+    }).replace(/1e\+21/g, '1e21');
+    const ctx = { roleArn: 'arn:aws:iam::111122223333:role/x' };
+    const open = evaluate(text, { ...ctx, maxPolicyLength: 100_000 });
+    expect(open.fixedRuleIds).toEqual(['pod-identity-tag-session']);
+    const exact = serializedLength(open.fixedPolicy!);
+    // Act
+    const over = evaluate(text, { ...ctx, maxPolicyLength: exact - 1 });
+    const at = evaluate(text, { ...ctx, maxPolicyLength: exact });
+    // Assess
+    expect(over.fixRejected).toMatch(/over the \d+-character limit/);
+    expect(over.fixedPolicy).toBeNull();
+    expect(at.fixRejected).toBeUndefined();
+    expect(at.fixedPolicy).not.toBeNull();
   });
 });
