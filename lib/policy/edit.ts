@@ -157,6 +157,50 @@ const SURROGATE = /[\ud800-\udfff]/;
 /** A JSON number with an unsigned exponent ("1e21"), the only number text shorter than its serialisation. */
 const UNSIGNED_EXPONENT = /[:[,]\s*-?\d+(?:\.\d+)?[eE]\d/;
 
+/** What an object's braces and commas take, around `members` members (see parsedJsonLength). */
+function objectOverhead(members: number): number {
+  return members > 0 ? 1 + members : 2;
+}
+
+/**
+ * `parsedJsonLength(next) - parsedJsonLength(prev)`, walking only where they differ: a fix shares
+ * whatever it left alone with the document it started from.
+ */
+export function lengthDelta(next: unknown, prev: unknown): number {
+  if (next === prev) return 0;
+  if (!isJsonObject(next) || !isJsonObject(prev) || Array.isArray(next) !== Array.isArray(prev)) return parsedJsonLength(next) - parsedJsonLength(prev);
+  if (Array.isArray(next)) {
+    const a = prev as unknown[];
+    if (a.length !== next.length) return parsedJsonLength(next) - parsedJsonLength(prev);
+    let d = 0;
+    for (let i = 0; i < next.length; i++) d += lengthDelta(next[i], a[i]);
+    return d;
+  }
+  const n = next as Record<string, unknown>;
+  const p = prev as Record<string, unknown>;
+  let d = 0;
+  let membersNext = 0;
+  let membersPrev = 0;
+  for (const k of Object.keys(n)) {
+    const v = n[k];
+    if (v === undefined) continue;
+    membersNext++;
+    const w = Object.hasOwn(p, k) ? p[k] : undefined;
+    d += w === undefined ? stringLength(k) + 1 + parsedJsonLength(v) : lengthDelta(v, w);
+  }
+  for (const k of Object.keys(p)) {
+    const w = p[k];
+    if (w === undefined) continue;
+    membersPrev++;
+    if (!Object.hasOwn(n, k) || n[k] === undefined) d -= stringLength(k) + 1 + parsedJsonLength(w);
+  }
+  return d + objectOverhead(membersNext) - objectOverhead(membersPrev);
+}
+
+function isJsonObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}
+
 /** Characters a Statement value spends on brackets and commas around its statements. */
 function listOverhead(value: unknown, count: number): number {
   return Array.isArray(value) ? 2 + Math.max(count - 1, 0) : 0;
@@ -193,6 +237,11 @@ export function fixedLengthBound(text: string, original: PolicyDocument, fixed: 
       if (was === undefined) return null;
       const before = statementsOf(original);
       const after = statementsOf(fixed);
+      if (Array.isArray(v) === Array.isArray(was) && before.length === after.length) {
+        // Statements edited in place (the usual fix): only what changed is measured.
+        for (let i = 0; i < after.length; i++) bound += lengthDelta(after[i], before[i]);
+        continue;
+      }
       const kept: boolean[] = new Array(before.length).fill(false);
       for (let i = 0; i < after.length; i++) {
         let j = -1;

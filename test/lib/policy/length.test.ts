@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { evaluate } from '../../../lib/engine';
-import { fixedLengthBound, parsedJsonLength, serializedLength } from '../../../lib/policy/edit';
+import { fixedLengthBound, lengthDelta, parsedJsonLength, serializedLength } from '../../../lib/policy/edit';
 import { parsePolicy } from '../../../lib/policy/normalize';
 import type { PolicyDocument } from '../../../lib/policy/types';
 import { scenarioArb } from '../../support/arbitraries';
@@ -108,5 +108,22 @@ describe('fixedLengthBound', () => {
     expect(over.fixedPolicy).toBeNull();
     expect(at.fixRejected).toBeUndefined();
     expect(at.fixedPolicy).not.toBeNull();
+  });
+
+  it('lengthDelta is the difference of the serialised lengths, shared subtrees or not', () => {
+    const json = fc.jsonValue({ maxDepth: 4 });
+    fc.assert(
+      fc.property(json, json, fc.string(), (a, b, key) => {
+        const exact = (x: unknown) => JSON.stringify(x).length;
+        expect(lengthDelta(b, a)).toBe(exact(b) - exact(a));
+        // An edit that keeps the rest: one member replaced, added or dropped.
+        if (typeof a === 'object' && a !== null && !Array.isArray(a)) {
+          const edited: Record<string, unknown> = { ...a, [key]: b };
+          expect(lengthDelta(edited, a)).toBe(exact(edited) - exact(a));
+          expect(lengthDelta(a, edited)).toBe(exact(a) - exact(edited));
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
   });
 });
