@@ -209,7 +209,6 @@ const OPERATORS = new Set([
 ]);
 
 const TOP_LEVEL_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
-const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 
 /** More statements than any trust policy within IAM's size limit can hold. */
 export const MAX_STATEMENTS = 1000;
@@ -374,33 +373,68 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
 /** parseStatement's problems, reused (it is not re-entrant): most statements have none. */
 const scratch: string[] = [];
 
-function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]): NormalizedStatement | null {
+/**
+ * Parse one statement. `hint` is a valid statement a fix may have derived `raw` from: elements it
+ * shares with `raw` (the same objects, which nothing mutates) are taken over parsed.
+ */
+function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], hint: NormalizedStatement | null = null): NormalizedStatement | null {
   const local = scratch;
   local.length = 0;
   if (!isPlainObject(raw)) {
     problems.push({ statement: index, message: `Statement[${index}] is not an object` });
     return null;
   }
+  // One pass over the statement's own keys (the elements a statement may have): unknown elements,
+  // and which elements are present.
+  let hasP = false;
+  let hasNP = false;
+  let hasA = false;
+  let hasNA = false;
+  let hasR = false;
+  let hasNR = false;
   for (const k of Object.keys(raw)) {
-    if (!STATEMENT_ELEMENTS.has(k)) local.push(`Statement[${index}] has an unknown element ${describeValue(k)}`);
+    switch (k) {
+      case 'Sid':
+      case 'Effect':
+      case 'Condition':
+        break;
+      case 'Principal':
+        hasP = true;
+        break;
+      case 'NotPrincipal':
+        hasNP = true;
+        break;
+      case 'Action':
+        hasA = true;
+        break;
+      case 'NotAction':
+        hasNA = true;
+        break;
+      case 'Resource':
+        hasR = true;
+        break;
+      case 'NotResource':
+        hasNR = true;
+        break;
+      default:
+        local.push(`Statement[${index}] has an unknown element ${describeValue(k)}`);
+    }
   }
   const effect = raw.Effect;
   if (effect === undefined) local.push(`Statement[${index}] has no Effect`);
   else if (effect !== 'Allow' && effect !== 'Deny') local.push(`Statement[${index}].Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
-  if ('Resource' in raw || 'NotResource' in raw) local.push(`Statement[${index}] has ${'Resource' in raw ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
-  const hasP = 'Principal' in raw;
-  const hasNP = 'NotPrincipal' in raw;
+  if (hasR || hasNR) local.push(`Statement[${index}] has ${hasR ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
   if (!hasP && !hasNP) local.push(`Statement[${index}] has no Principal or NotPrincipal`);
   if (hasP && hasNP) local.push(`Statement[${index}] has both Principal and NotPrincipal`);
-  const principal = hasP ? parsePrincipal(raw.Principal, index, 'Principal', local) : null;
+  const from = hint?.raw;
+  const principal = !hasP ? null : from !== undefined && hint!.principal !== null && raw.Principal === from.Principal ? hint!.principal : parsePrincipal(raw.Principal, index, 'Principal', local);
   const notPrincipal = hasNP ? parsePrincipal(raw.NotPrincipal, index, 'NotPrincipal', local) : null;
-  const hasA = 'Action' in raw;
-  const hasNA = 'NotAction' in raw;
   if (!hasA && !hasNA) local.push(`Statement[${index}] has no Action or NotAction`);
   if (hasA && hasNA) local.push(`Statement[${index}] has both Action and NotAction`);
   let actions: string[] | null = null;
   let notActions: string[] | null = null;
-  if (hasA) {
+  if (hasA && from !== undefined && hint!.actions !== null && raw.Action === from.Action) actions = hint!.actions;
+  else if (hasA) {
     const l = stringList(raw.Action);
     if (!l) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
     else actions = l.map((a) => a.toLowerCase());
@@ -410,7 +444,8 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[]):
     if (!l) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
     else notActions = l.map((a) => a.toLowerCase());
   }
-  const conditions = parseConditions(raw.Condition, index, local);
+  const conditions =
+    from !== undefined && raw.Condition !== undefined && raw.Condition === from.Condition ? hint!.conditions : parseConditions(raw.Condition, index, local);
   if (raw.Sid !== undefined && typeof raw.Sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
   if (local.length > 0) {
     for (const message of local) problems.push({ statement: index, message });
@@ -501,7 +536,8 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
       next = j + 1;
       continue;
     }
-    const n = parseStatement(s, i, problems);
+    // Not found: most likely the statement a fix replaced, next in `previous`.
+    const n = parseStatement(s, i, problems, previous !== null && next < previous.length ? previous[next] : null);
     if (n) {
       statements.push(n);
       if (n.flags & StatementFlags.ALLOW) allowFlags |= n.flags;
