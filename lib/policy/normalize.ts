@@ -326,19 +326,6 @@ function parseOperator(operator: string): Readonly<ParsedOperator> | null {
 /** The conditions of every statement without a Condition (read-only, like the rest of the parse). */
 const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
 
-/** Condition keys lower-cased, by spelling: policies repeat a few (IRSA keys are long and mixed-case). */
-const lowerKeys = new Map<string, string>();
-
-function lowerKey(rawKey: string): string {
-  let k = lowerKeys.get(rawKey);
-  if (k === undefined) {
-    k = rawKey.toLowerCase();
-    if (lowerKeys.size > 10_000) lowerKeys.clear();
-    lowerKeys.set(rawKey, k);
-  }
-  return k;
-}
-
 function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
   if (v === undefined) return NO_CONDITIONS as NormalizedCondition[];
   const out: NormalizedCondition[] = [];
@@ -364,7 +351,7 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
         continue;
       }
-      out.push({ operator, op: lower, ifExists, setOp, key: lowerKey(rawKey), rawKey, values });
+      out.push({ operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values });
     }
   }
   return out;
