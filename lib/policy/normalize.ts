@@ -131,7 +131,8 @@ function statementFlags(effect: unknown, principal: NormalizedPrincipal | null, 
     if (principal.aws.length > 0) f |= StatementFlags.AWS;
     if (principal.federated.length > 0) f |= StatementFlags.FEDERATED;
     const service = principal.service;
-    for (let i = 0; i < service.length; i++) f |= SERVICE_FLAGS[service[i].toLowerCase()] ?? 0;
+    // As written first (the usual spelling), lower-cased only when that misses.
+    for (let i = 0; i < service.length; i++) f |= SERVICE_FLAGS[service[i]] ?? SERVICE_FLAGS[service[i].toLowerCase()] ?? 0;
   }
   if (notPrincipal !== null) f |= StatementFlags.NOT_PRINCIPAL;
   if (notActions !== null) f |= StatementFlags.WILDCARD_ACTION;
