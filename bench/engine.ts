@@ -48,6 +48,12 @@ export interface EngineBenchResult {
   ratio: number;
   /** The same from CPU time. */
   cpuRatio: number;
+  /**
+   * Median of each run's own evaluate / JSON.parse (the two are timed back to back): steadier
+   * than the ratio of the medians when the shared machine's speed drifts. Printed beside it; the
+   * target is judged on `ratio`.
+   */
+  pairedRatio: number;
   /** Policies whose evaluation fixes nothing, and their evaluate throughput (wall median). */
   cleanPolicies: number;
   cleanPerSecond: number;
@@ -207,6 +213,7 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineBenchRes
     parsePerSecond: policies / (parseMedianMs / 1000),
     ratio: evaluateMedianMs / parseMedianMs,
     cpuRatio: median(evaluateCpuMs) / median(parseCpuMs),
+    pairedRatio: median(evaluateMs.map((e, i) => e / parseMs[i])),
     cleanPolicies: clean.texts.length,
     cleanPerSecond: clean.texts.length / (median(cleanMs) / 1000),
     heapBeforeMB,
@@ -238,7 +245,7 @@ export function printEngineBench(r: EngineBenchResult): void {
     `  evaluate(text, ctx) wall ${r.evaluateMedianMs.toFixed(1)} ms, CPU ${r.evaluateCpuMedianMs.toFixed(1)} ms  (${rate} policies/s; wall runs ${ms(r.evaluateMs)})`,
     `  of which the ${r.cleanPolicies} policies with nothing to fix: ${Math.round(r.cleanPerSecond)} policies/s`,
     `  throughput ${rate} policies/s, target >= ${TARGET_POLICIES_PER_SECOND}: ${rateOk ? 'met' : 'NOT MET'}`,
-    `  evaluate / JSON.parse = ${r.ratio.toFixed(1)}x wall, ${r.cpuRatio.toFixed(1)}x CPU, target <= ${TARGET_PARSE_RATIO}x: ${ratioOk ? 'met' : 'NOT MET'}`,
+    `  evaluate / JSON.parse = ${r.ratio.toFixed(1)}x wall, ${r.cpuRatio.toFixed(1)}x CPU, target <= ${TARGET_PARSE_RATIO}x: ${ratioOk ? 'met' : 'NOT MET'} (median of the runs' own ratios: ${r.pairedRatio.toFixed(1)}x)`,
     `  second figure, not the target's corpus: the same ${r.policies} roles after their fixes (each policy replaced by its fixed document; ${r.remediated.withFix} still with a fix), as in an account the guard already watches where most roles are compliant:`,
     `    evaluate ${Math.round(r.remediated.evaluatePerSecond)} policies/s (wall ${r.remediated.evaluateMedianMs.toFixed(1)} ms), ${r.remediated.ratio.toFixed(1)}x JSON.parse of that corpus (${r.remediated.parseMedianMs.toFixed(1)} ms)`,
     `  heapUsed ${r.heapBeforeMB.toFixed(1)} MB before the timed runs, ${r.heapAfterMB.toFixed(1)} MB after${(globalThis as { gc?: unknown }).gc ? ' (after gc)' : ' (no --expose-gc: includes garbage)'}`,
