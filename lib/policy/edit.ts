@@ -181,14 +181,16 @@ export function lengthDelta(next: unknown, prev: unknown): number {
   let d = 0;
   let membersNext = 0;
   let membersPrev = 0;
-  for (const k of Object.keys(n)) {
+  for (const k in n) {
+    if (!Object.hasOwn(n, k)) continue;
     const v = n[k];
     if (v === undefined) continue;
     membersNext++;
     const w = Object.hasOwn(p, k) ? p[k] : undefined;
     d += w === undefined ? stringLength(k) + 1 + parsedJsonLength(v) : lengthDelta(v, w);
   }
-  for (const k of Object.keys(p)) {
+  for (const k in p) {
+    if (!Object.hasOwn(p, k)) continue;
     const w = p[k];
     if (w === undefined) continue;
     membersPrev++;

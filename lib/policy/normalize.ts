@@ -334,7 +334,9 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
     problems.push(`${at(index, 'Condition')} must be an object of condition operators`);
     return out;
   }
-  for (const operator of Object.keys(v)) {
+  // for-in with an own-property test lists what Object.keys lists, without building the list.
+  for (const operator in v) {
+    if (!Object.hasOwn(v, operator)) continue;
     const block = v[operator];
     if (!isPlainObject(block)) {
       problems.push(`${at(index, 'Condition')}.${operator} must be an object of condition keys`);
@@ -346,7 +348,8 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
       continue;
     }
     const { op: lower, ifExists, setOp } = parsed;
-    for (const rawKey of Object.keys(block)) {
+    for (const rawKey in block) {
+      if (!Object.hasOwn(block, rawKey)) continue;
       const values = conditionValues(block[rawKey]);
       if (!values) {
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
