@@ -271,12 +271,10 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
     problems.push(`${at(index, element)} must be "*" or an object with AWS, Service, Federated or CanonicalUser`);
     return null;
   }
-  const keys = Object.keys(v);
-  if (keys.length === 0) {
-    problems.push(`${at(index, element)} is empty`);
-    return null;
-  }
-  for (const k of keys) {
+  let members = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    members++;
     const field = PRINCIPAL_KEYS[k];
     if (!field) {
       problems.push(`${at(index, element)} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
@@ -291,6 +289,10 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
     if (list === NO_PRINCIPALS) p[field] = [...values];
     else list.push(...values);
     if (field === 'aws' && values.includes('*')) p.wildcard = true;
+  }
+  if (members === 0) {
+    problems.push(`${at(index, element)} is empty`);
+    return null;
   }
   return p;
 }
@@ -383,7 +385,8 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   let hasNA = false;
   let hasR = false;
   let hasNR = false;
-  for (const k of Object.keys(raw)) {
+  for (const k in raw) {
+    if (!Object.hasOwn(raw, k)) continue;
     switch (k) {
       case 'Sid':
       case 'Effect':
