@@ -2,7 +2,7 @@
  * Questions rules ask of a normalised statement. Every rule goes through these so that
  * spellings (case, string vs list, IfExists, ForAnyValue, partitions) are handled in one place.
  */
-import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type StatementMemo } from './normalize';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type StatementMemo, type TrustPolicy } from './normalize';
 
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 
@@ -178,6 +178,18 @@ export function trustsService(s: NormalizedStatement, name: string): boolean {
   if (flag !== undefined) return (s.flags & flag) !== 0;
   if (!s.principal || s.principal.service.length === 0) return false;
   return s.principal.service.some((p) => isService(p, name));
+}
+
+/**
+ * The statement a finding names: statement i sits at i in a parsed policy, so the search is only
+ * for anything else (indexes are unique).
+ */
+export function statementAt(policy: TrustPolicy, index: number | null): NormalizedStatement | undefined {
+  if (index !== null) {
+    const s = policy.statements[index];
+    if (s !== undefined && s.index === index) return s;
+  }
+  return policy.statements.find((x) => x.index === index);
 }
 
 export function isAllow(s: NormalizedStatement): boolean {

@@ -1,8 +1,9 @@
 import { removeCondition, setCondition, updateStatement } from '../policy/edit';
-import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { hasWildcard, isPinning, parseArn, PARTITIONS } from '../policy/query';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
+import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
+import { isAccountId } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
-import { perStatement } from './support/per-statement';
+import { perStatement, statementFindings } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
 const SOURCE_ARN = 'aws:SourceArn';
@@ -99,15 +100,6 @@ function addPlanFor(ctx: RuleContext): Plan {
   return f.addPlan;
 }
 
-/** ACCOUNT_ID (lib/policy/query.ts): exactly 12 ASCII digits. */
-function isAccountId(v: string): boolean {
-  if (v.length !== 12) return false;
-  for (let i = 0; i < 12; i++) {
-    const ch = v.charCodeAt(i);
-    if (ch < 48 || ch > 57) return false;
-  }
-  return true;
-}
 
 /** PARTITIONS, for membership tests. */
 const PARTITION_SET: ReadonlySet<string> = new Set<string>(PARTITIONS);
@@ -456,14 +448,6 @@ function tailOf(plan: Plan, adds: boolean, ctx: RuleContext): string {
 
 const checkStatementOnce = perStatement(checkStatement);
 
-/** The statement at `index` (statements sit at their index; the search is for anything else). */
-function statementAt(policy: TrustPolicy, index: number | null): NormalizedStatement | undefined {
-  if (index !== null) {
-    const s = policy.statements[index];
-    if (s !== undefined && s.index === index) return s;
-  }
-  return policy.statements.find((x) => x.index === index);
-}
 
 export const rule: Rule = {
   id: 'fargate-source-arn',
@@ -474,15 +458,7 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_FARGATE) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i];
-      if ((s.flags & ALLOW_FARGATE) !== ALLOW_FARGATE) continue;
-      const f = checkStatementOnce(s, ctx);
-      if (f !== null) out.push(f);
-    }
-    return out;
+    return statementFindings(policy, ctx, ALLOW_FARGATE, checkStatementOnce);
   },
   fix(doc: PolicyDocument, policy, findings, ctx) {
     let next = doc;

@@ -1,6 +1,7 @@
 import { setCondition, updateStatement } from '../policy/edit';
-import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { ANY_CONTEXT, NO_FINDINGS, hasClaimPin, irsaFacts, SCAN_AUD_MISSING, scanOf, where, type IrsaFacts, type ProviderKeys } from './irsa/statements';
+import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
+import { statementAt } from '../policy/query';
+import { hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, type ProviderKeys, SCAN_AUD_MISSING, where } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -37,14 +38,6 @@ const audMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
   };
 });
 
-/** The statement with this index: statement i sits at i in a parsed policy (indexes are unique). */
-function statementAt(policy: TrustPolicy, index: number): NormalizedStatement | undefined {
-  const statements = policy.statements;
-  const s = statements[index];
-  if (s !== undefined && s.index === index) return s;
-  for (let i = statements.length - 1; i >= 0; i--) if (statements[i].index === index) return statements[i];
-  return undefined;
-}
 
 export const rule: Rule = {
   id: 'irsa-aud-missing',
@@ -55,15 +48,7 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    let out: RuleFinding[] | null = null;
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i];
-      const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & SCAN_AUD_MISSING) === 0) continue;
-      (out ??= []).push(audMissingFinding(s, ANY_CONTEXT));
-    }
-    return out ?? (NO_FINDINGS as RuleFinding[]);
+    return irsaFindings(policy, SCAN_AUD_MISSING, audMissingFinding);
   },
   fix(doc, policy, findings) {
     let next = doc;

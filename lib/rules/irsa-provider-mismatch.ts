@@ -1,5 +1,5 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { ANY_CONTEXT, NO_FINDINGS, claimKind, irsaFacts, NOT_A_CLAIM, ownsClaim, SCAN_FOREIGN, scanOf, where, type IrsaFacts } from './irsa/statements';
+import { claimKind, irsaFacts, type IrsaFacts, irsaFindings, NOT_A_CLAIM, ownsClaim, SCAN_FOREIGN, where } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -33,14 +33,6 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    let out: RuleFinding[] | null = null;
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i];
-      const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & SCAN_FOREIGN) === 0) continue;
-      (out ??= []).push(mismatchFinding(s, ANY_CONTEXT));
-    }
-    return out ?? (NO_FINDINGS as RuleFinding[]);
+    return irsaFindings(policy, SCAN_FOREIGN, mismatchFinding);
   },
 };

@@ -1,20 +1,6 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isPinning } from '../policy/query';
-import {
-  ANY_CONTEXT,
-  NO_FINDINGS,
-  claimKind,
-  hasClaimPin,
-  irsaFacts,
-  ownsClaim,
-  SCAN_SUB_MISSING,
-  scanOf,
-  SUB_CLAIM,
-  where,
-  whyNotPinning,
-  type IrsaFacts,
-  type ProviderKeys,
-} from './irsa/statements';
+import { claimKind, hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, ownsClaim, type ProviderKeys, SCAN_SUB_MISSING, SUB_CLAIM, where, whyNotPinning } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -74,14 +60,6 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    let out: RuleFinding[] | null = null;
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i];
-      const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & SCAN_SUB_MISSING) === 0) continue;
-      (out ??= []).push(subMissingFinding(s, ANY_CONTEXT));
-    }
-    return out ?? (NO_FINDINGS as RuleFinding[]);
+    return irsaFindings(policy, SCAN_SUB_MISSING, subMissingFinding);
   },
 };

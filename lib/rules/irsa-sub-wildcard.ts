@@ -1,6 +1,6 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard } from '../policy/query';
-import { ANY_CONTEXT, NO_FINDINGS, irsaFacts, isClaimPin, isServiceAccountSubject, SCAN_SUB_LOOSE, scanOf, where, type IrsaFacts } from './irsa/statements';
+import { irsaFacts, type IrsaFacts, irsaFindings, isClaimPin, isServiceAccountSubject, SCAN_SUB_LOOSE, where } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -50,14 +50,6 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.FEDERATED) !== 0,
   check(policy) {
     if (!policy) return [];
-    let out: RuleFinding[] | null = null;
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i];
-      const facts = irsaFacts(s);
-      if (facts === null || (scanOf(s, facts) & SCAN_SUB_LOOSE) === 0) continue;
-      (out ??= []).push(subWildcardFinding(s, ANY_CONTEXT));
-    }
-    return out ?? (NO_FINDINGS as RuleFinding[]);
+    return irsaFindings(policy, SCAN_SUB_LOOSE, subWildcardFinding);
   },
 };

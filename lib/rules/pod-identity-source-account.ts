@@ -1,7 +1,8 @@
 import { setCondition, updateStatement } from '../policy/edit';
-import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { hasWildcard, isPinning, parseArn } from '../policy/query';
-import { perStatement } from './support/per-statement';
+import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
+import { hasWildcard, isPinning, parseArn, statementAt } from '../policy/query';
+import { isAccountId } from './support/account-arn';
+import { perStatement, statementFindings } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
 const SOURCE_ACCOUNT = 'aws:SourceAccount';
@@ -24,15 +25,6 @@ function isPinOp(op: string): boolean {
   return op === 'stringequals' || op === 'stringequalsignorecase' || op === 'stringlike' || op === 'arnequals' || op === 'arnlike';
 }
 
-/** ACCOUNT_ID (lib/policy/query.ts): exactly 12 ASCII digits. */
-function isAccountId(v: string): boolean {
-  if (v.length !== 12) return false;
-  for (let i = 0; i < 12; i++) {
-    const ch = v.charCodeAt(i);
-    if (ch < 48 || ch > 57) return false;
-  }
-  return true;
-}
 
 /** A literal account that is the role's (or, with the role's account unknown, any literal account). */
 function isOwnAccount(value: string, account: string | null): boolean {
@@ -137,14 +129,6 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
 
 const checkStatementOnce = perStatement(checkStatement);
 
-/** The statement at `index` (statements sit at their index; the search is for anything else). */
-function statementAt(policy: TrustPolicy, index: number | null): NormalizedStatement | undefined {
-  if (index !== null) {
-    const s = policy.statements[index];
-    if (s !== undefined && s.index === index) return s;
-  }
-  return policy.statements.find((x) => x.index === index);
-}
 
 export const rule: Rule = {
   id: 'pod-identity-source-account',
@@ -155,15 +139,7 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i];
-      if ((s.flags & ALLOW_POD_IDENTITY) !== ALLOW_POD_IDENTITY) continue;
-      const f = checkStatementOnce(s, ctx);
-      if (f !== null) out.push(f);
-    }
-    return out;
+    return statementFindings(policy, ctx, ALLOW_POD_IDENTITY, checkStatementOnce);
   },
   fix(doc, policy, findings, ctx) {
     const account = ctx.roleAccount;

@@ -1,6 +1,6 @@
 import { copyWith, statementsOf, withStatements } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
-import { isAllow } from '../policy/query';
+import { isAllow, statementAt } from '../policy/query';
 import { arnAccountStart, awsAccountStart, trustedAt } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
@@ -182,11 +182,9 @@ export const rule: Rule = {
     const list = statementsOf(doc);
     let updated: JsonStatement[] | null = null;
     let drop: Set<number> | null = null;
-    const statements = policy.statements;
     for (const finding of findings) {
       const at = finding.statement;
-      let s = at === null ? undefined : statements[at];
-      if (s === undefined || s.index !== at) s = statements.find((x) => x.index === at);
+      const s = statementAt(policy, at);
       if (!s) continue;
       const f = flaggedOf(s, ctx);
       if (f === null) continue;

@@ -1,6 +1,6 @@
 import { setActions, statementsOf, withStatements } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE } from '../policy/query';
+import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE, statementAt } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
 import { perStatement } from './support/per-statement';
 import type { JsonStatement } from '../policy/types';
@@ -106,11 +106,9 @@ export const rule: Rule = {
     // What updateStatement per statement would build, with the statement list copied once.
     const list = statementsOf(doc);
     let updated: JsonStatement[] | null = null;
-    const statements = policy.statements;
     for (const f of findings) {
       const at = f.statement;
-      let s = at === null ? undefined : statements[at];
-      if (s === undefined || s.index !== at) s = statements.find((x) => x.index === at);
+      const s = statementAt(policy, at);
       if (!s || !isWildcardStatement(s)) continue;
       const replacement = answerOf(s, ctx).replacement;
       const i = s.index;

@@ -6,7 +6,7 @@
  * Everything derived here depends on the statement's content only (never on its index), so it is
  * kept in the statement's `memo.irsa` slot, which survives a statement moving to another index.
  */
-import type { NormalizedCondition, NormalizedStatement } from '../../policy/normalize';
+import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
 import type { RuleContext, RuleFinding } from '../types';
 import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
@@ -339,4 +339,20 @@ export function scanOf(s: NormalizedStatement, facts: IrsaFacts): number {
     facts.scan = bits;
   }
   return bits;
+}
+
+/**
+ * The check all four IRSA rules make: the finding (memoised per statement by the rule) of each
+ * IRSA statement whose scan has `bit` set, in statement order.
+ */
+export function irsaFindings(policy: TrustPolicy, bit: number, finding: (s: NormalizedStatement, ctx: RuleContext) => RuleFinding): RuleFinding[] {
+  let out: RuleFinding[] | null = null;
+  const statements = policy.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    const facts = irsaFacts(s);
+    if (facts === null || (scanOf(s, facts) & bit) === 0) continue;
+    (out ??= []).push(finding(s, ANY_CONTEXT));
+  }
+  return out ?? (NO_FINDINGS as RuleFinding[]);
 }

@@ -5,8 +5,8 @@
  * parseFixedPolicy), so its re-checks only redo the statements a fix replaced. Answers live on
  * the statement (`answers`, two slots per memoised function: context, value).
  */
-import type { NormalizedStatement } from '../../policy/normalize';
-import type { RuleContext } from '../types';
+import type { NormalizedStatement, TrustPolicy } from '../../policy/normalize';
+import type { RuleContext, RuleFinding } from '../types';
 
 let slots = 0;
 
@@ -29,4 +29,25 @@ export function perStatement<T>(compute: (s: NormalizedStatement, ctx: RuleConte
     answers[slot + 1] = value;
     return value;
   };
+}
+
+/**
+ * A per-statement rule's check: the finding (or null) `finding` gives for each statement whose
+ * flags include all of `flags`, in statement order.
+ */
+export function statementFindings(
+  policy: TrustPolicy,
+  ctx: RuleContext,
+  flags: number,
+  finding: (s: NormalizedStatement, ctx: RuleContext) => RuleFinding | null,
+): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const statements = policy.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    if ((s.flags & flags) !== flags) continue;
+    const f = finding(s, ctx);
+    if (f !== null) out.push(f);
+  }
+  return out;
 }
