@@ -1,7 +1,7 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isAllow } from '../policy/query';
 import { explainNonPinning, pinningConditionOn } from './public-principal';
-import { rootAccountStart } from './support/account-arn';
+import { accountSet, MANY_ACCOUNTS, rootAccountStart } from './support/account-arn';
 import type { Rule, RuleFinding } from './types';
 
 /** Conditions that narrow a whole-account grant to a known caller (spec/RULES.md). */
@@ -43,6 +43,8 @@ export const rule: Rule = {
       const roleAccount = ctx.roleAccount;
       let accounts = ''; // distinct 12-digit ids joined with ", ": a 12-digit substring is one of them
       let plural = false;
+      let distinct = 0;
+      let seen: Set<string> | null = null; // the accounts once there are many (includes would go quadratic)
       let arns = ''; // the root ARNs as written; bare ids are already in the account list
       for (const v of s.principal.aws) {
         const at = rootAccountStart(v);
@@ -50,10 +52,15 @@ export const rule: Rule = {
         const bare = at === 0 && v.length === 12;
         const account = bare ? v : v.slice(at, at + 12);
         if (account === roleAccount) continue;
-        if (accounts === '') accounts = account;
-        else if (!accounts.includes(account)) {
+        if (accounts === '') {
+          accounts = account;
+          distinct = 1;
+        } else if (seen !== null ? !seen.has(account) : !accounts.includes(account)) {
           accounts = `${accounts}, ${account}`;
           plural = true;
+          distinct++;
+          if (seen !== null) seen.add(account);
+          else if (distinct === MANY_ACCOUNTS) seen = accountSet(accounts);
         }
         if (!bare) arns = arns === '' ? v : `${arns}, ${v}`;
       }

@@ -1,7 +1,7 @@
 import { copyWith, statementsOf, withStatements } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
 import { isAllow, statementAt } from '../policy/query';
-import { arnAccountStart, awsAccountStart, trustedAt } from './support/account-arn';
+import { accountSet, arnAccountStart, awsAccountStart, MANY_ACCOUNTS, trustedAt } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
@@ -64,6 +64,7 @@ const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagg
   let principals = '';
   let accounts = ''; // distinct 12-digit ids joined with ", ": a 12-digit substring is one of them
   let distinct = 0;
+  let seen: Set<string> | null = null; // the accounts once there are many (includes would go quadratic)
   for (let e = 0; e < 2; e++) {
     const values = e === 0 ? p.aws : p.federated;
     for (let i = 0; i < values.length; i++) {
@@ -77,9 +78,11 @@ const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagg
       if (distinct === 0) {
         accounts = account;
         distinct = 1;
-      } else if (!accounts.includes(account)) {
+      } else if (seen !== null ? !seen.has(account) : !accounts.includes(account)) {
         accounts = `${accounts}, ${account}`;
         distinct++;
+        if (seen !== null) seen.add(account);
+        else if (distinct === MANY_ACCOUNTS) seen = accountSet(accounts);
       }
     }
   }

@@ -239,6 +239,19 @@ describe('evaluate() on hostile input', () => {
   });
 
   describe('huge arrays', () => {
+    /**
+     * A hang guard, not a speed target: jest cannot time out synchronous code, so a quadratic
+     * walk over 100,000 values (once 200 s: distinct accounts searched in a growing text) would
+     * pass as slow. Each case takes well under a second; 20 s leaves room for any machine.
+     */
+    let started = 0;
+    beforeEach(() => {
+      started = Date.now();
+    });
+    afterEach(() => {
+      expect(Date.now() - started).toBeLessThan(20_000);
+    });
+
     it('100,000 actions: evaluated, and the fix is withheld as too long', () => {
       // Prepare
       const policy = withStatement0({ Action: hugeArray(100_000, () => 'sts:AssumeRole') });

@@ -128,3 +128,14 @@ export function trustedAt(v: string, start: number, trusted: Set<string>): boole
   for (let i = 0; i < ids.length; i++) if (v.startsWith(ids[i], start)) return true;
   return false;
 }
+
+/**
+ * Rules list distinct accounts as `A, B, C` and test membership by searching that text; past this
+ * many, they keep a Set instead (searching a growing text is quadratic).
+ */
+export const MANY_ACCOUNTS = 16;
+
+/** The accounts of an `A, B, C` list. */
+export function accountSet(list: string): Set<string> {
+  return new Set(list.split(', '));
+}
