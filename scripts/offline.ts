@@ -42,7 +42,7 @@ export const LOCAL_NAMES = {
 };
 
 /** Credential and profile variables not handed to the child: it must use the dummy ones. */
-const CREDENTIAL_VARIABLES = [
+export const CREDENTIAL_VARIABLES: readonly string[] = [
   'AWS_PROFILE',
   'AWS_DEFAULT_PROFILE',
   'AWS_SESSION_TOKEN',

@@ -6,25 +6,16 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CREDENTIAL_VARIABLES as OFFLINE_CREDENTIAL_VARIABLES } from '../../scripts/offline';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const SERVERLESS_BIN = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
 
-/** Credential and profile variables removed from the CLI's environment: it must need none. */
-const CREDENTIAL_VARIABLES = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_CONFIG_FILE',
-];
+/**
+ * Credential and profile variables removed from the CLI's environment: it must need none (the
+ * offline server's list, and the access keys themselves).
+ */
+const CREDENTIAL_VARIABLES = [...OFFLINE_CREDENTIAL_VARIABLES, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 
 export interface CliResult {
   stdout: string;
