@@ -25,7 +25,7 @@ export { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
 export { createLocalStage } from './local-stage';
 import { createLocalStage } from './local-stage';
 import { EXAMPLE_ROLES, type ExampleRole } from './example-roles';
-import { bold, dim } from './tty';
+import { argsOrUsage, bold, dim } from './tty';
 
 /** The role the printed remediate / rollback commands use. */
 export const DEMO_ROLE = 'example-pod-identity';
@@ -196,16 +196,8 @@ export function banner(local: Pick<LocalPlayground, 'apiUrl' | 'motoEndpoint' | 
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    console.log(USAGE);
-    return;
-  }
-  if ('error' in args) {
-    console.error(`${args.error}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = argsOrUsage(parseArgs(argv), USAGE);
+  if (args === null) return;
 
   let local: LocalPlayground | undefined;
   let stopping = false;

@@ -15,7 +15,7 @@ import type { SlackBlock, SlackMessage, TextObject } from '../lib/slack/blocks';
 import { parseNotification, type ParsedNotification } from '../lib/slack/messages';
 import { messageFor, type SnsRecordLike } from '../lib/slack/notifier';
 import { parseSnsMessages, type SnsMessage } from './moto';
-import { bold, dim } from './tty';
+import { argsOrUsage, bold, dim } from './tty';
 
 export const DEFAULT_LAST = 5;
 
@@ -147,16 +147,8 @@ export function parseArgs(argv: string[]): Args | { error: string } | 'help' {
 
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    console.log(USAGE);
-    return;
-  }
-  if ('error' in args) {
-    console.error(`${args.error}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = argsOrUsage(parseArgs(argv), USAGE);
+  if (args === null) return;
   let previews: SlackPreview[];
   try {
     previews = await slackPreview(args.endpoint, { last: args.last, topicArn: args.topicArn });
