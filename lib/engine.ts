@@ -9,7 +9,7 @@ import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
 import { SEVERITIES } from './policy/types';
 import { RULES, ruleById } from './rules';
-import type { Rule, RuleContext, RuleFinding } from './rules/types';
+import { NO_FINDINGS, type Rule, type RuleContext, type RuleFinding } from './rules/types';
 
 export const DEFAULT_MAX_POLICY_LENGTH = 2048;
 const MAX_FIX_PASSES = 4;
@@ -100,8 +100,6 @@ export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | nul
   return out;
 }
 
-const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
-
 function runCheck(rule: Rule, policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[] {
   // Rules that say they cannot apply to this policy's statements are not asked.
   if (policy !== null && rule.appliesTo !== undefined && !rule.appliesTo(policy.allowFlags)) return NO_FINDINGS as RuleFinding[];
@@ -162,7 +160,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** Rule results by the rule's position in its rule list (undefined: not checked, or nothing found). */
+/** Rule results by the rule's position in its rule list (undefined: none). */
 type ByRule = (RuleFinding[] | undefined)[];
 
 interface FixOutcome {
@@ -171,9 +169,8 @@ interface FixOutcome {
   failed: (string | undefined)[] | null;
   /** The parsed fixed document. */
   current: TrustPolicy;
-  /** Findings of the rules checked against `current` since it last changed (`checked[i]`). */
+  /** Findings of the rules checked against `current` since it last changed (undefined: not checked). */
   checks: ByRule;
-  checked: boolean[];
 }
 
 /**
@@ -187,7 +184,6 @@ function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContex
   let fresh = true; // `initial` still describes `doc`
   let failed: (string | undefined)[] | null = null;
   let checks: ByRule = new Array(n);
-  let checked: boolean[] = new Array(n).fill(false);
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     let changed = false;
     for (let i = 0; i < n; i++) {
@@ -195,10 +191,9 @@ function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContex
       if (!rule.fix || (failed !== null && failed[i] !== undefined)) continue;
       // Checked against `current` in the last pass without changing it: checks and fixes are
       // pure, so doing it again would change nothing either.
-      if (!fresh && checked[i]) continue;
+      if (!fresh && checks[i] !== undefined) continue;
       const all = fresh ? (initial[i] ?? (NO_FINDINGS as RuleFinding[])) : runCheck(rule, current, ctx);
       checks[i] = all;
-      checked[i] = true;
       if (!anyFixable(all)) continue;
       const findings = fixableOf(all);
       let next: PolicyDocument;
@@ -217,14 +212,13 @@ function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContex
       doc = next;
       current = reparsed.policy;
       checks = new Array(n);
-      checked = new Array(n).fill(false);
       fresh = false;
       changed = true;
     }
     if (!changed) break;
     fresh = false;
   }
-  return { doc: doc === policy.raw ? null : doc, failed, current, checks, checked };
+  return { doc: doc === policy.raw ? null : doc, failed, current, checks };
 }
 
 const TRUST_RULES = RULES.filter((r) => r.scope === 'trust-policy');
@@ -274,7 +268,7 @@ function evaluateSubject(
       for (let i = 0; i < n; i++) {
         const fs = byRule[i];
         if (!anyFixable(fs)) continue;
-        const remaining = outcome.checked[i] ? outcome.checks[i]! : runCheck(rules[i], outcome.current, ctx);
+        const remaining = outcome.checks[i] ?? runCheck(rules[i], outcome.current, ctx);
         let unfixable = 0;
         for (const f of fs!) if (!f.fixable) unfixable++;
         if (remaining.length <= unfixable) {
@@ -305,7 +299,11 @@ function invalidFindings(problems: { statement: number | null; message: string }
   return problems.map((p) => toFinding(rule, { statement: p.statement, message: p.message, fixable: false }, subject));
 }
 
-/** Is the fixed trust policy over the length limit? Measured only when a cheap bound cannot tell. */
+/**
+ * Is a fixed document over the length limit? `input` is what `original` was parsed from. A
+ * document parsed from JSON text (and fixed) holds only JSON values, so it is measured without
+ * serialising, and only when a cheap bound cannot tell.
+ */
 function fixedTooLong(input: unknown, original: TrustPolicy, fixed: PolicyDocument, maxLen: number): boolean {
   if (typeof input !== 'string') return serializedLength(fixed) > maxLen;
   const bound = fixedLengthBound(input, original.raw, fixed, original.numbers !== false);
@@ -358,6 +356,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   const fixedRuleIds: RuleId[] = [];
   const fixedTargetRuleIds: RuleId[] = [];
   let fixRejected: string | undefined;
+  let targetPolicy: TrustPolicy | null = null;
 
   if (parsed && !parsed.ok) findings.push(...invalidFindings(parsed.problems));
   if (policy) {
@@ -370,6 +369,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
     if (context.targetRole && context.targetRole.trustPolicy !== undefined) {
       const target = parsePolicy(context.targetRole.trustPolicy);
       if (target.ok) {
+        targetPolicy = target.policy;
         const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', allowFix, findings);
         fixedTargetPolicy = r.fixed;
         fixedTargetRuleIds.push(...r.fixedRuleIds);
@@ -382,12 +382,10 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   }
   for (const rule of PERMISSION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, undefined));
 
-  // A document parsed from JSON text (and fixed) holds only JSON values: measured without serialising.
-  const lengthOf = (doc: PolicyDocument, fromText: boolean) => (fromText ? parsedJsonLength(doc) : serializedLength(doc));
   if (fixedPolicy && fixedTooLong(input, policy!, fixedPolicy, maxLen)) {
     fixRejected = `the fixed trust policy would be ${serializedLength(fixedPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
-  if (fixedTargetPolicy && lengthOf(fixedTargetPolicy, typeof context.targetRole?.trustPolicy === 'string') > maxLen) {
+  if (fixedTargetPolicy && targetPolicy && fixedTooLong(context.targetRole?.trustPolicy, targetPolicy, fixedTargetPolicy, maxLen)) {
     fixRejected = `the fixed target-role trust policy would be ${serializedLength(fixedTargetPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
   if (fixRejected) {

@@ -1,7 +1,6 @@
-import type { Rule, RuleFinding } from './types';
+import { NO_FINDINGS, type Rule, type RuleFinding } from './types';
 
 /** What check returns when it has nothing to say (shared: read-only, as the engine treats it). */
-const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
 
 /**
  * Does any string of a JSON document (keys included) contain `${`? JSON.stringify never escapes

@@ -18,6 +18,9 @@ export interface RuleFinding {
   fixable: boolean;
 }
 
+/** The answer of a rule that finds nothing, shared (read-only: nobody adds to a rule's answer). */
+export const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
+
 /**
  * Which document a rule reads:
  * - `trust-policy`: the evaluated role's trust policy (skipped when it is invalid or absent);
@@ -36,7 +39,7 @@ export interface Rule {
   /**
    * Optional pre-filter for the engine: false when, going by the or'ed flags of the policy's Allow
    * statements (`TrustPolicy.allowFlags`, bits of `StatementFlags`), `check` can only return no
-   * findings. The engine then skips `check`; test/rules/applies-to.test.ts holds every rule to it.
+   * findings. The engine then skips `check`; test/lib/rules/applies-to.test.ts holds every rule to it.
    */
   appliesTo?(allowFlags: number): boolean;
   /** Which document/context the rule needs; for `target-role` the policy passed is the target's. */

@@ -7,7 +7,7 @@
  * kept in the statement's `memo.irsa` slot, which survives a statement moving to another index.
  */
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
-import type { RuleContext, RuleFinding } from '../types';
+import { NO_FINDINGS, type RuleContext, type RuleFinding } from '../types';
 import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -224,9 +224,6 @@ export function parseClaimKey(key: string): { prefix: string; claim: 'sub' | 'au
  * then shares the memoised answer.
  */
 export const ANY_CONTEXT = Object.freeze({}) as RuleContext;
-
-/** What a check returns when it has nothing to say (shared: read-only, as the engine treats it). */
-export const NO_FINDINGS: readonly RuleFinding[] = Object.freeze([]);
 
 export function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
