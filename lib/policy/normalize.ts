@@ -112,17 +112,25 @@ export const StatementFlags = {
   WILDCARD_ACTION: 512,
 } as const;
 
-/** Lower-case service principals (both spellings) to their flag. */
-const SERVICE_FLAGS: Record<string, number> = Object.assign(Object.create(null), {
-  'eks-fargate-pods.amazonaws.com': StatementFlags.SERVICE_FARGATE,
-  'eks-fargate-pods.amazonaws.com.cn': StatementFlags.SERVICE_FARGATE,
-  'pods.eks.amazonaws.com': StatementFlags.SERVICE_POD_IDENTITY,
-  'pods.eks.amazonaws.com.cn': StatementFlags.SERVICE_POD_IDENTITY,
-  'ec2.amazonaws.com': StatementFlags.SERVICE_EC2,
-  'ec2.amazonaws.com.cn': StatementFlags.SERVICE_EC2,
-  'eks.amazonaws.com': StatementFlags.SERVICE_EKS,
-  'eks.amazonaws.com.cn': StatementFlags.SERVICE_EKS,
-});
+export const FARGATE_SERVICE = 'eks-fargate-pods';
+export const POD_IDENTITY_SERVICE = 'pods.eks';
+export const EC2_SERVICE = 'ec2';
+export const EKS_SERVICE = 'eks';
+
+/** The statement flag of each known service, by name (lib/policy/query.ts trustsService reads it). */
+export const SERVICE_FLAGS: ReadonlyMap<string, number> = new Map([
+  [FARGATE_SERVICE, StatementFlags.SERVICE_FARGATE],
+  [POD_IDENTITY_SERVICE, StatementFlags.SERVICE_POD_IDENTITY],
+  [EC2_SERVICE, StatementFlags.SERVICE_EC2],
+  [EKS_SERVICE, StatementFlags.SERVICE_EKS],
+]);
+
+/** Lower-case service principals (both partition spellings, as isService accepts them) to their flag. */
+const PRINCIPAL_FLAGS: Record<string, number> = Object.create(null);
+for (const [name, flag] of SERVICE_FLAGS) {
+  PRINCIPAL_FLAGS[`${name}.amazonaws.com`] = flag;
+  PRINCIPAL_FLAGS[`${name}.amazonaws.com.cn`] = flag;
+}
 
 function statementFlags(effect: unknown, principal: NormalizedPrincipal | null, notPrincipal: NormalizedPrincipal | null, actions: string[] | null, notActions: string[] | null): number {
   let f = effect === 'Allow' ? StatementFlags.ALLOW : 0;
@@ -132,7 +140,7 @@ function statementFlags(effect: unknown, principal: NormalizedPrincipal | null, 
     if (principal.federated.length > 0) f |= StatementFlags.FEDERATED;
     const service = principal.service;
     // As written first (the usual spelling), lower-cased only when that misses.
-    for (let i = 0; i < service.length; i++) f |= SERVICE_FLAGS[service[i]] ?? SERVICE_FLAGS[service[i].toLowerCase()] ?? 0;
+    for (let i = 0; i < service.length; i++) f |= PRINCIPAL_FLAGS[service[i]] ?? PRINCIPAL_FLAGS[service[i].toLowerCase()] ?? 0;
   }
   if (notPrincipal !== null) f |= StatementFlags.NOT_PRINCIPAL;
   if (notActions !== null) f |= StatementFlags.WILDCARD_ACTION;

@@ -2,7 +2,10 @@
  * Questions rules ask of a normalised statement. Every rule goes through these so that
  * spellings (case, string vs list, IfExists, ForAnyValue, partitions) are handled in one place.
  */
-import { StatementFlags, type NormalizedCondition, type NormalizedStatement, type StatementMemo, type TrustPolicy } from './normalize';
+import { SERVICE_FLAGS, type NormalizedCondition, type NormalizedStatement, type StatementMemo, type TrustPolicy } from './normalize';
+
+/** The known EKS service principals' names (defined with their statement flags in normalize.ts). */
+export { EC2_SERVICE, EKS_SERVICE, FARGATE_SERVICE, POD_IDENTITY_SERVICE } from './normalize';
 
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 
@@ -140,10 +143,6 @@ export function isService(principal: string, name: string): boolean {
   return p === `${name}.amazonaws.com` || p === `${name}.amazonaws.com.cn`;
 }
 
-export const FARGATE_SERVICE = 'eks-fargate-pods';
-export const POD_IDENTITY_SERVICE = 'pods.eks';
-export const EC2_SERVICE = 'ec2';
-export const EKS_SERVICE = 'eks';
 
 
 /** Known actions (as rules name them) to their bit in the statement memo. */
@@ -165,13 +164,6 @@ function memoOf(s: NormalizedStatement): StatementMemo {
   return m;
 }
 
-/** The statement flag of each known service (normalize.ts sets it for both partition spellings). */
-const SERVICE_FLAGS = new Map<string, number>([
-  [FARGATE_SERVICE, StatementFlags.SERVICE_FARGATE],
-  [POD_IDENTITY_SERVICE, StatementFlags.SERVICE_POD_IDENTITY],
-  [EC2_SERVICE, StatementFlags.SERVICE_EC2],
-  [EKS_SERVICE, StatementFlags.SERVICE_EKS],
-]);
 
 export function trustsService(s: NormalizedStatement, name: string): boolean {
   const flag = SERVICE_FLAGS.get(name);
