@@ -8,15 +8,9 @@
  */
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
 import { NO_FINDINGS, type RuleContext, type RuleFinding } from '../types';
-import { allowsAction, isAllow, isPinning, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
+import { allowsAction, isAllow, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
-
-/**
- * Operators that pin a claim to a value. The spec names StringEquals and StringLike;
- * StringEqualsIgnoreCase pins just as well (service-account names are lower-case anyway).
- */
-export const CLAIM_PIN_OPS = ['stringequals', 'stringequalsignorecase', 'stringlike'] as const;
 
 /** A provider's claim keys: as its ARN spells them (for messages and fixes) and lower-cased. */
 export interface ProviderKeys {
@@ -134,22 +128,21 @@ export function irsaFacts(s: NormalizedStatement): IrsaFacts | null {
   return facts;
 }
 
-/** The EKS OIDC providers of an IRSA statement (none for any other statement). */
-export function irsaProviders(s: NormalizedStatement): readonly OidcProvider[] {
-  return irsaFacts(s)?.providers ?? [];
-}
 
 /** `PROVIDER:claim` as the provider's ARN spells the prefix. */
 export function claimKey(provider: OidcProvider, claim: 'sub' | 'aud'): string {
   return `${provider.prefix}:${claim}`;
 }
 
-/** Is the operator one of CLAIM_PIN_OPS? */
+/**
+ * Does the operator pin a claim to a value? The spec names StringEquals and StringLike;
+ * StringEqualsIgnoreCase pins just as well (service-account names are lower-case anyway).
+ */
 function isClaimPinOp(op: string): boolean {
   return op === 'stringequals' || op === 'stringequalsignorecase' || op === 'stringlike';
 }
 
-/** isPinning(c) && CLAIM_PIN_OPS includes c.op (none of those operators is negated or Null). */
+/** A pinning condition (isPinning) with a claim-pinning operator (none of them is negated or Null). */
 export function isClaimPin(c: NormalizedCondition): boolean {
   return isClaimPinOp(c.op) && !c.ifExists && c.setOp !== 'forallvalues';
 }
@@ -164,17 +157,7 @@ export function hasClaimPin(s: NormalizedStatement, lowerKey: string): boolean {
   return false;
 }
 
-/** Conditions on `PROVIDER:claim` (keys are case-insensitive; normalised keys are lower-case). */
-export function claimConditions(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
-  const keys = keysOf(provider);
-  const key = claim === 'sub' ? keys.subLower : keys.audLower;
-  return s.conditions.filter((c) => c.key === key);
-}
 
-/** The conditions that pin `PROVIDER:claim`: StringEquals/StringLike, not IfExists, not negated. */
-export function claimPins(s: NormalizedStatement, provider: OidcProvider, claim: 'sub' | 'aud'): NormalizedCondition[] {
-  return claimConditions(s, provider, claim).filter((c) => isPinning(c) && (CLAIM_PIN_OPS as readonly string[]).includes(c.op));
-}
 
 /** Not a claim key (ClaimKind). */
 export const NOT_A_CLAIM = 0;
@@ -182,8 +165,10 @@ export const SUB_CLAIM = 1;
 export const AUD_CLAIM = 2;
 
 /**
- * parseClaimKey for a lower-case key without building anything: SUB_CLAIM or AUD_CLAIM when it
- * is `PREFIX:sub` / `PREFIX:aud` with a prefix that has a dot and no colon, else NOT_A_CLAIM.
+ * Whether a lower-case condition key is an OIDC provider's claim, without building anything:
+ * SUB_CLAIM or AUD_CLAIM when it is `PREFIX:sub` / `PREFIX:aud` with a prefix that has a dot and
+ * no colon (a host name with an optional path, which leaves out `saml:aud` and tag keys such as
+ * `aws:RequestTag/x:sub`), else NOT_A_CLAIM.
  */
 export function claimKind(key: string): number {
   const n = key.length - 4;
@@ -208,16 +193,6 @@ export function ownsClaim(key: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
-/**
- * `{prefix, claim}` when a (lower-cased) condition key is an OIDC provider's `:sub` or `:aud`
- * claim. A provider prefix is a host name with an optional path: it has a dot and no colon, which
- * leaves out `saml:aud` and tag keys such as `aws:RequestTag/x:sub`.
- */
-export function parseClaimKey(key: string): { prefix: string; claim: 'sub' | 'aud' } | null {
-  const m = /^([^:]+):(sub|aud)$/.exec(key.toLowerCase());
-  if (!m || !m[1].includes('.')) return null;
-  return { prefix: m[1], claim: m[2] as 'sub' | 'aud' };
-}
 
 /**
  * A stand-in context for perStatement when an answer does not depend on the context: every caller
