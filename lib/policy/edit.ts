@@ -154,8 +154,6 @@ export function parsedJsonLength(value: unknown): number {
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
-/** A JSON number with an unsigned exponent ("1e21"), the only number text shorter than its serialisation. */
-const UNSIGNED_EXPONENT = /[:[,]\s*-?\d+(?:\.\d+)?[eE]\d/;
 
 /** What an object's braces and commas take, around `members` members (see parsedJsonLength). */
 function objectOverhead(members: number): number {
@@ -212,21 +210,21 @@ function listOverhead(value: unknown, count: number): number {
  * An upper bound of `parsedJsonLength(fixed)` that does not walk the statements a fix left alone,
  * or null when none is cheap. `fixed` must be a fix of `original`, which was parsed from `text`
  * (the evaluated input, possibly URL-encoded or padded: never shorter than the JSON it decodes
- * to). `numbers: false` says the original holds no number (normalize.ts knows), which spares
- * scanning the text for one. Why it bounds:
- * - `JSON.stringify(JSON.parse(t))` is never longer than `t`, except that a number written with
- *   an unsigned exponent gains its "+" ("1e21" -> "1e+21"; such a number takes at least four
- *   characters and a separator, so at most a quarter of `t` is gained, and only when `t` has one)
- *   and a raw lone surrogate becomes a six-character escape (such input gets null). Whitespace,
- *   escapes and repeated keys only make `t` longer than what it parses to.
+ * to). `numbers` says whether the original holds a number (normalize.ts knows: `TrustPolicy.numbers`).
+ * Why it bounds:
+ * - `JSON.stringify(JSON.parse(t))` is never longer than `t` when `t` holds no number and no raw
+ *   lone surrogate: whitespace, escapes and repeated keys only make `t` longer than what it
+ *   parses to. A number can grow ("1e21" -> "1e+21", "1e20" -> 21 digits, "1e-6" ->
+ *   "0.000001") and a raw lone surrogate becomes a six-character escape: such input gets null
+ *   and is measured exactly (numbers are rare in trust policies).
  * - From there the change is counted exactly: the fix may change Version and Statement (any
  *   other top-level change gets null); statements it added (not in the original, by reference:
  *   each original statement is paid for once) are measured, those it dropped are subtracted,
  *   and so are the brackets and commas between them.
  */
-export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument, numbers = true): number | null {
-  if (SURROGATE.test(text)) return null;
-  let bound = text.length + (numbers && UNSIGNED_EXPONENT.test(text) ? Math.ceil(text.length / 4) : 0);
+export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument, numbers: boolean): number | null {
+  if (numbers || SURROGATE.test(text)) return null;
+  let bound = text.length;
   for (const k of Object.keys(fixed)) {
     const v = fixed[k];
     const was = original[k];

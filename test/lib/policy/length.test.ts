@@ -12,6 +12,12 @@ import { scenarioArb } from '../../support/arbitraries';
 
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 1000;
 
+/** What the engine passes as `numbers`: whether the parsed text holds a number. */
+function numbersIn(text: string): boolean {
+  const parsed = parsePolicy(text);
+  return !parsed.ok || parsed.policy.numbers !== false;
+}
+
 /** Ways of writing the same document that change the text's length but not what it parses to. */
 const spellingArb = fc.constantFrom<(doc: PolicyDocument) => string>(
   (d) => JSON.stringify(d),
@@ -30,7 +36,7 @@ describe('fixedLengthBound', () => {
         const text = spell(policy);
         const r = evaluate(text, { ...ctx, maxPolicyLength: 100_000 });
         if (!r.fixedPolicy || !r.originalPolicy) return;
-        const bound = fixedLengthBound(text, r.originalPolicy, r.fixedPolicy);
+        const bound = fixedLengthBound(text, r.originalPolicy, r.fixedPolicy, numbersIn(text));
         if (bound === null) return;
         bounded++;
         expect(bound).toBeGreaterThanOrEqual(serializedLength(r.fixedPolicy));
@@ -48,32 +54,32 @@ describe('fixedLengthBound', () => {
         const r = evaluate(text, { ...ctx, maxPolicyLength: 100_000 });
         if (!r.fixedPolicy || !r.originalPolicy) return;
         fixed++;
-        expect(fixedLengthBound(text, r.originalPolicy, r.fixedPolicy)).toBe(serializedLength(r.fixedPolicy));
+        expect(fixedLengthBound(text, r.originalPolicy, r.fixedPolicy, numbersIn(text))).toBe(serializedLength(r.fixedPolicy));
       }),
       { numRuns: NUM_RUNS },
     );
     expect(fixed).toBeGreaterThan(NUM_RUNS / 4);
   });
 
-  it('covers numbers that gain a "+" when serialised', () => {
-    const original = JSON.parse('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"a":[1e21,1e21,1e21,1e21,1e21,1e21]}}}}');
-    const text = JSON.stringify(original).replace(/1e\+21/g, '1e21');
+  it('gives up on a document holding a number, which may serialise longer than it was written', () => {
+    const original = JSON.parse('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"a":[1e20,1.5e-6]}}}}');
+    const text = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"a":[1e20,1.5e-6]}}}}';
     const fixed = { ...original };
-    expect(fixedLengthBound(text, original, fixed)).toBeGreaterThanOrEqual(serializedLength(fixed));
     expect(text.length).toBeLessThan(serializedLength(fixed));
+    expect(fixedLengthBound(text, original, fixed, true)).toBeNull();
   });
 
   it('gives up on raw lone surrogates and on top-level changes other than Version and Statement', () => {
     const original = { Statement: [{ Sid: 'x\ud800', Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] };
-    expect(fixedLengthBound(JSON.stringify(original).replace('\\ud800', '\ud800'), original, { ...original })).toBeNull();
-    expect(fixedLengthBound('{}', { Id: 'a' }, { Id: 'b' })).toBeNull();
+    expect(fixedLengthBound(JSON.stringify(original).replace('\\ud800', '\ud800'), original, { ...original }, false)).toBeNull();
+    expect(fixedLengthBound('{}', { Id: 'a' }, { Id: 'b' }, false)).toBeNull();
   });
 
   it('adds a statement used twice in full', () => {
     const s = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
     const original = { Statement: [s] };
     const fixed = { Statement: [s, s] };
-    expect(fixedLengthBound(JSON.stringify(original), original, fixed)).toBeGreaterThanOrEqual(parsedJsonLength(fixed));
+    expect(fixedLengthBound(JSON.stringify(original), original, fixed, false)).toBeGreaterThanOrEqual(parsedJsonLength(fixed));
   });
 
   it('knows from the parse whether the text can hold a number that grows', () => {
@@ -82,9 +88,14 @@ describe('fixedLengthBound', () => {
     expect([withNumbers.ok && withNumbers.policy.numbers, without.ok && without.policy.numbers]).toEqual([true, false]);
   });
 
-  it('rejects a fix that numbers written short push over the limit (the engine measures, not the text)', () => {
-    // Prepare: a Pod Identity statement missing sts:TagSession, with ten numbers written "1e21"
-    // that serialise as "1e+21": the fixed policy is ten characters longer than the text suggests.
+  // Numbers written shorter than they serialise: "1e21" -> "1e+21", "1e20" -> 21 digits,
+  // "1.5e-6" -> "0.0000015". Ten of them make the fixed policy longer than the text suggests.
+  it.each([
+    ['1e21', 1e21],
+    ['1e20', 1e20],
+    ['1.5e-6', 1.5e-6],
+  ])('rejects a fix that numbers written short (%s) push over the limit (the engine measures, not the text)', (spelling, value) => {
+    // Prepare: a Pod Identity statement missing sts:TagSession, with ten such numbers.
     const text = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -92,14 +103,15 @@ describe('fixedLengthBound', () => {
           Effect: 'Allow',
           Principal: { Service: 'pods.eks.amazonaws.com' },
           Action: ['sts:AssumeRole'],
-          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, NumericLessThan: { 'aws:MultiFactorAuthAge': Array(10).fill(1e21) } },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, NumericLessThan: { 'aws:MultiFactorAuthAge': Array(10).fill(value) } },
         },
       ],
-    }).replace(/1e\+21/g, '1e21');
+    }).split(JSON.stringify(value)).join(spelling);
     const ctx = { roleArn: 'arn:aws:iam::111122223333:role/x' };
     const open = evaluate(text, { ...ctx, maxPolicyLength: 100_000 });
     expect(open.fixedRuleIds).toEqual(['pod-identity-tag-session']);
     const exact = serializedLength(open.fixedPolicy!);
+    expect(text.length).toBeLessThan(exact - 10 * 2);
     // Act
     const over = evaluate(text, { ...ctx, maxPolicyLength: exact - 1 });
     const at = evaluate(text, { ...ctx, maxPolicyLength: exact });
@@ -109,6 +121,7 @@ describe('fixedLengthBound', () => {
     expect(at.fixRejected).toBeUndefined();
     expect(at.fixedPolicy).not.toBeNull();
   });
+
 
   it('lengthDelta is the difference of the serialised lengths, shared subtrees or not', () => {
     const json = fc.jsonValue({ maxDepth: 4 });
