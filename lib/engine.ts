@@ -136,7 +136,9 @@ function anyFixable(fs: RuleFinding[] | undefined): boolean {
 /**
  * Structural equality of two JSON documents, key order included (what comparing their
  * JSON.stringify did: arrays compare by length and element, as serialised). Fixes share untouched
- * subtrees, so the reference check ends most walks at once.
+ * subtrees, so the reference check ends most walks at once, and a fix that changed something
+ * differs early: members are compared first (own keys by for-in, nothing allocated) and the key
+ * order only of objects whose members all match.
  */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -150,13 +152,20 @@ function sameJson(a: unknown, b: unknown): boolean {
     for (let i = 0; i < la.length; i++) if (!sameJson(la[i], lb[i])) return false;
     return true;
   }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i]) return false;
-    if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[ka[i]])) return false;
+  const oa = a as Record<string, unknown>;
+  const ob = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in oa) {
+    if (!Object.hasOwn(oa, k)) continue;
+    if (!Object.hasOwn(ob, k) || !sameJson(oa[k], ob[k])) return false;
+    count++;
   }
+  for (const k in ob) if (Object.hasOwn(ob, k)) count--;
+  if (count !== 0) return false;
+  // Same members: same document only if also in the same order.
+  const ka = Object.keys(oa);
+  const kb = Object.keys(ob);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
   return true;
 }
 
@@ -237,7 +246,6 @@ function evaluateSubject(
   rules: readonly Rule[],
   ctx: RuleContext,
   subject: Finding['subject'],
-  allowFix: boolean,
   findings: Finding[],
 ): SubjectResult {
   const n = rules.length;
@@ -255,7 +263,8 @@ function evaluateSubject(
   // Rules whose fix resolved their fixable findings, by position.
   let resolved: boolean[] | null = null;
   let failed: (string | undefined)[] | null = null;
-  if (allowFix && fixable) {
+  // A service-linked role is AWS's to change: its findings are reported, nothing is fixed.
+  if (fixable && !isServiceLinked(ctx)) {
     const outcome = applyFixes(policy, rules, ctx, byRule);
     failed = outcome.failed;
     if (outcome.doc) {
@@ -343,7 +352,6 @@ export function evaluate(input: unknown, context: EvaluationContext = {}): Evalu
 }
 
 function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationResult {
-  const allowFix = !isServiceLinked(context);
   const maxLen = context.maxPolicyLength ?? DEFAULT_MAX_POLICY_LENGTH;
   const noPolicy = input === undefined && !!context.association;
   const parsed = noPolicy ? null : parsePolicy(input);
@@ -360,7 +368,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
 
   if (parsed && !parsed.ok) findings.push(...invalidFindings(parsed.problems));
   if (policy) {
-    const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, allowFix, findings);
+    const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, findings);
     fixedPolicy = r.fixed;
     fixedRuleIds.push(...r.fixedRuleIds);
   }
@@ -370,7 +378,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
       const target = parsePolicy(context.targetRole.trustPolicy);
       if (target.ok) {
         targetPolicy = target.policy;
-        const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', allowFix, findings);
+        const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', findings);
         fixedTargetPolicy = r.fixed;
         fixedTargetRuleIds.push(...r.fixedRuleIds);
       } else {
