@@ -242,13 +242,22 @@ let sawNumber = false;
 
 function conditionValues(v: unknown): string[] | null {
   if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) {
+    // The usual list, all strings, is taken as it is rather than copied: nothing mutates a parsed
+    // document or what the parse derives from it (fixes build new documents).
+    let i = 0;
+    while (i < v.length && typeof v[i] === 'string') i++;
+    if (i === v.length) return i > 0 ? v : null;
+    // Numbers, booleans or holes (object input; every() and map() skip them): as before.
+    if (v.every(isScalar)) {
+      if (v.some((x) => typeof x === 'number')) sawNumber = true;
+      return v.map((x) => String(x));
+    }
+    return null;
+  }
   if (isScalar(v)) {
     if (typeof v === 'number') sawNumber = true;
     return [String(v)];
-  }
-  if (Array.isArray(v) && v.length > 0 && v.every(isScalar)) {
-    if (v.some((x) => typeof x === 'number')) sawNumber = true;
-    return v.map((x) => String(x));
   }
   return null;
 }
@@ -339,11 +348,13 @@ const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
 
 function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
   if (v === undefined) return NO_CONDITIONS as NormalizedCondition[];
-  const out: NormalizedCondition[] = [];
   if (!isPlainObject(v)) {
     problems.push(`${at(index, 'Condition')} must be an object of condition operators`);
-    return out;
+    return NO_CONDITIONS as NormalizedCondition[];
   }
+  // Most statements have one condition: `[c]` holds it exactly, where push() onto `[]` would
+  // reserve room for 17.
+  let out: NormalizedCondition[] | null = null;
   // for-in with an own-property test lists what Object.keys lists, without building the list.
   for (const operator in v) {
     if (!Object.hasOwn(v, operator)) continue;
@@ -365,10 +376,12 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
         continue;
       }
-      out.push({ operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values });
+      const c: NormalizedCondition = { operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values };
+      if (out === null) out = [c];
+      else out.push(c);
     }
   }
-  return out;
+  return out ?? (NO_CONDITIONS as NormalizedCondition[]);
 }
 
 /** parseStatement's problems, reused (it is not re-entrant): most statements have none. */
