@@ -229,8 +229,22 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A string or a non-empty array of strings (IAM's "string or list" fields). */
 function stringList(v: unknown): string[] | null {
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[];
-  return null;
+  if (!Array.isArray(v) || v.length === 0) return null;
+  // A loop rather than every() with a callback; every() still decides when there are holes
+  // (object input), which it skips.
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  return v as string[];
+}
+
+function toLower(x: string): string {
+  return x.toLowerCase();
+}
+
+/** stringList lower-cased, without the intermediate list (for a string) or a closure per call. */
+function lowerList(v: unknown): string[] | null {
+  if (typeof v === 'string') return [v.toLowerCase()];
+  const l = stringList(v);
+  return l === null ? null : l.map(toLower); // map keeps holes (object input), as it did
 }
 
 function isScalar(x: unknown): boolean {
@@ -272,6 +286,27 @@ function isBlank(x: string): boolean {
 /** Shared by every principal without values of a kind (read-only, like the rest of the parse). */
 const NO_PRINCIPALS: readonly string[] = Object.freeze([]);
 
+/**
+ * One element of a principal: a non-blank string or a non-empty list of them; null otherwise. A
+ * list of strings (what JSON.parse gives) is taken as it is rather than copied: nothing mutates a
+ * parsed document or what the parse derives from it (fixes build new documents).
+ */
+function principalValues(v: unknown): string[] | null {
+  if (typeof v === 'string') return isBlank(v) ? null : [v];
+  if (!Array.isArray(v) || v.length === 0) return null;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'string') {
+      // Not a string, or a hole (object input): the checks skip holes, and a copy makes them
+      // undefined, as they always did.
+      const l = stringList(v);
+      return l === null || l.some(isBlank) ? null : [...l];
+    }
+    if (isBlank(x)) return null;
+  }
+  return v as string[];
+}
+
 /** `Statement[i].Element`, for messages: built only when there is something to say. */
 function at(index: number, element: string): string {
   return `Statement[${index}].${element}`;
@@ -297,14 +332,13 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
       problems.push(`${at(index, element)} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
       continue;
     }
-    const values = stringList(v[k]);
-    if (!values || values.some(isBlank)) {
+    const values = principalValues(v[k]);
+    if (values === null) {
       problems.push(`${at(index, element)}.${k} must be a non-empty string or list of strings`);
       continue;
     }
-    const list = p[field];
-    if (list === NO_PRINCIPALS) p[field] = [...values];
-    else list.push(...values);
+    // for-in names each key once, and each key has its own field: nothing to merge with.
+    p[field] = values;
     if (field === 'aws' && values.includes('*')) p.wildcard = true;
   }
   if (members === 0) {
@@ -450,14 +484,12 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   let notActions: string[] | null = null;
   if (hasA && from !== undefined && hint!.actions !== null && raw.Action === from.Action) actions = hint!.actions;
   else if (hasA) {
-    const l = stringList(raw.Action);
-    if (!l) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
-    else actions = l.map((a) => a.toLowerCase());
+    actions = lowerList(raw.Action);
+    if (!actions) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
   }
   if (hasNA) {
-    const l = stringList(raw.NotAction);
-    if (!l) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
-    else notActions = l.map((a) => a.toLowerCase());
+    notActions = lowerList(raw.NotAction);
+    if (!notActions) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
   }
   const conditions =
     from !== undefined && raw.Condition !== undefined && raw.Condition === from.Condition ? hint!.conditions : parseConditions(raw.Condition, index, local);
