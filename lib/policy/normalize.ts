@@ -549,8 +549,9 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   if (doc.Id !== undefined && typeof doc.Id !== 'string') {
     problems.push({ statement: null, message: `Id must be a string, got ${describeValue(doc.Id)}` });
   }
-  for (const k of Object.keys(doc)) {
-    if (!TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
+  // for-in with an own-property test lists what Object.keys lists, without building the list.
+  for (const k in doc) {
+    if (Object.hasOwn(doc, k) && !TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
   }
   const st = doc.Statement;
   let rawStatements: unknown[] = [];
@@ -591,8 +592,16 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     }
   }
   if (problems.length > 0) return { ok: false, problems, raw: doc };
-  const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements, allowFlags };
-  if (jsonOnly) policy.jsonOnly = true;
-  if (previous === null) policy.numbers = sawNumber;
+  // Every field in the literal (undefined when it does not apply): one object shape, and no
+  // property store grown afterwards.
+  const policy: TrustPolicy = {
+    raw: doc,
+    version: version as string | undefined,
+    statementIsObject,
+    statements,
+    allowFlags,
+    jsonOnly: jsonOnly ? true : undefined,
+    numbers: previous === null ? sawNumber : undefined,
+  };
   return { ok: true, policy };
 }
