@@ -222,6 +222,13 @@ const TOP_LEVEL_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
 /** More statements than any trust policy within IAM's size limit can hold. */
 export const MAX_STATEMENTS = 1000;
 
+/**
+ * The own-key test of the for-in loops below. V8 answers `hasOwnProperty.call(o, k)` for the key of
+ * a for-in over `o` from the loop's own map check, without a lookup; it does not do so for
+ * `Object.hasOwn` (Node 20), which measured about a quarter slower per key.
+ */
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -325,7 +332,7 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
   }
   let members = 0;
   for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue;
+    if (!hasOwn.call(v, k)) continue;
     members++;
     const field = PRINCIPAL_KEYS[k];
     if (!field) {
@@ -391,7 +398,7 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
   let out: NormalizedCondition[] | null = null;
   // for-in with an own-property test lists what Object.keys lists, without building the list.
   for (const operator in v) {
-    if (!Object.hasOwn(v, operator)) continue;
+    if (!hasOwn.call(v, operator)) continue;
     const block = v[operator];
     if (!isPlainObject(block)) {
       problems.push(`${at(index, 'Condition')}.${operator} must be an object of condition keys`);
@@ -404,7 +411,7 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
     }
     const { op: lower, ifExists, setOp } = parsed;
     for (const rawKey in block) {
-      if (!Object.hasOwn(block, rawKey)) continue;
+      if (!hasOwn.call(block, rawKey)) continue;
       const values = conditionValues(block[rawKey]);
       if (!values) {
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
@@ -441,7 +448,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   let hasR = false;
   let hasNR = false;
   for (const k in raw) {
-    if (!Object.hasOwn(raw, k)) continue;
+    if (!hasOwn.call(raw, k)) continue;
     switch (k) {
       case 'Sid':
       case 'Effect':
@@ -551,7 +558,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   }
   // for-in with an own-property test lists what Object.keys lists, without building the list.
   for (const k in doc) {
-    if (Object.hasOwn(doc, k) && !TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
+    if (hasOwn.call(doc, k) && !TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
   }
   const st = doc.Statement;
   let rawStatements: unknown[] = [];
