@@ -434,7 +434,8 @@ const scratch: string[] = [];
  */
 function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], hint: NormalizedStatement | null = null): NormalizedStatement | null {
   const local = scratch;
-  local.length = 0;
+  // Emptied only when it is not (setting length is a builtin call, and most statements are valid).
+  if (local.length !== 0) local.length = 0;
   if (!isPlainObject(raw)) {
     problems.push({ statement: index, message: `Statement[${index}] is not an object` });
     return null;
