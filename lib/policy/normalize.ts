@@ -441,31 +441,55 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
     return null;
   }
   // One pass over the statement's own keys (the elements a statement may have): unknown elements,
-  // and which elements are present.
+  // which elements are present, and their values. `raw[k]` inside the loop is read through the
+  // loop's own key cache; a named load such as `raw.Effect` would be a lookup, the statements of
+  // a corpus having many shapes.
   let hasP = false;
   let hasNP = false;
   let hasA = false;
   let hasNA = false;
   let hasR = false;
   let hasNR = false;
+  let ownEffect = false;
+  let ownSid = false;
+  let ownCondition = false;
+  let effect: unknown;
+  let sid: unknown;
+  let condition: unknown;
+  let principalValue: unknown;
+  let notPrincipalValue: unknown;
+  let actionValue: unknown;
+  let notActionValue: unknown;
   for (const k in raw) {
     if (!hasOwn.call(raw, k)) continue;
     switch (k) {
       case 'Sid':
+        ownSid = true;
+        sid = raw[k];
+        break;
       case 'Effect':
+        ownEffect = true;
+        effect = raw[k];
+        break;
       case 'Condition':
+        ownCondition = true;
+        condition = raw[k];
         break;
       case 'Principal':
         hasP = true;
+        principalValue = raw[k];
         break;
       case 'NotPrincipal':
         hasNP = true;
+        notPrincipalValue = raw[k];
         break;
       case 'Action':
         hasA = true;
+        actionValue = raw[k];
         break;
       case 'NotAction':
         hasNA = true;
+        notActionValue = raw[k];
         break;
       case 'Resource':
         hasR = true;
@@ -477,31 +501,38 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
         local.push(`Statement[${index}] has an unknown element ${describeValue(k)}`);
     }
   }
-  const effect = raw.Effect;
+  // Effect, Sid and Condition are read whether own or not (an object input may inherit them).
+  if (!ownEffect) effect = raw.Effect;
+  if (!ownSid) sid = raw.Sid;
+  if (!ownCondition) condition = raw.Condition;
   if (effect === undefined) local.push(`Statement[${index}] has no Effect`);
   else if (effect !== 'Allow' && effect !== 'Deny') local.push(`Statement[${index}].Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
   if (hasR || hasNR) local.push(`Statement[${index}] has ${hasR ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
   if (!hasP && !hasNP) local.push(`Statement[${index}] has no Principal or NotPrincipal`);
   if (hasP && hasNP) local.push(`Statement[${index}] has both Principal and NotPrincipal`);
   const from = hint?.raw;
-  const principal = !hasP ? null : from !== undefined && hint!.principal !== null && raw.Principal === from.Principal ? hint!.principal : parsePrincipal(raw.Principal, index, 'Principal', local);
-  const notPrincipal = hasNP ? parsePrincipal(raw.NotPrincipal, index, 'NotPrincipal', local) : null;
+  const principal = !hasP
+    ? null
+    : from !== undefined && hint!.principal !== null && principalValue === from.Principal
+      ? hint!.principal
+      : parsePrincipal(principalValue, index, 'Principal', local);
+  const notPrincipal = hasNP ? parsePrincipal(notPrincipalValue, index, 'NotPrincipal', local) : null;
   if (!hasA && !hasNA) local.push(`Statement[${index}] has no Action or NotAction`);
   if (hasA && hasNA) local.push(`Statement[${index}] has both Action and NotAction`);
   let actions: string[] | null = null;
   let notActions: string[] | null = null;
-  if (hasA && from !== undefined && hint!.actions !== null && raw.Action === from.Action) actions = hint!.actions;
+  if (hasA && from !== undefined && hint!.actions !== null && actionValue === from.Action) actions = hint!.actions;
   else if (hasA) {
-    actions = lowerList(raw.Action);
+    actions = lowerList(actionValue);
     if (!actions) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
   }
   if (hasNA) {
-    notActions = lowerList(raw.NotAction);
+    notActions = lowerList(notActionValue);
     if (!notActions) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
   }
   const conditions =
-    from !== undefined && raw.Condition !== undefined && raw.Condition === from.Condition ? hint!.conditions : parseConditions(raw.Condition, index, local);
-  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
+    from !== undefined && condition !== undefined && condition === from.Condition ? hint!.conditions : parseConditions(condition, index, local);
+  if (sid !== undefined && typeof sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
   if (local.length > 0) {
     for (const message of local) problems.push({ statement: index, message });
     return null;
@@ -509,7 +540,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   return {
     index,
     raw,
-    sid: raw.Sid as string | undefined,
+    sid: sid as string | undefined,
     effect: effect as 'Allow' | 'Deny',
     principal,
     notPrincipal,
