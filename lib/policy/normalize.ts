@@ -167,8 +167,6 @@ const PRINCIPAL_KEYS: Record<string, keyof Omit<NormalizedPrincipal, 'wildcard'>
   CanonicalUser: 'canonicalUser',
 });
 
-const SET_PREFIX = /^(foranyvalue|forallvalues):/i;
-
 /** IAM returns documents URL-encoded; CloudTrail requestParameters carry them as JSON strings. */
 export function decodePolicyText(text: string): string {
   const trimmed = text.trim();
@@ -361,25 +359,32 @@ interface ParsedOperator {
   setOp: NormalizedCondition['setOp'];
 }
 
-/** Operators as spelled, parsed (a policy uses a handful of spellings again and again). */
-const operatorCache = new Map<string, Readonly<ParsedOperator> | null>();
+/**
+ * Every operator IAM accepts, lower-cased whole (set prefix, base operator, IfExists suffix), to
+ * its parts: parsing an operator is one toLowerCase and one lookup. (`Null` takes no IfExists.)
+ */
+const KNOWN_OPERATORS = new Map<string, Readonly<ParsedOperator>>();
+for (const op of OPERATORS) {
+  for (const setOp of [null, 'foranyvalue', 'forallvalues'] as const) {
+    for (const ifExists of op === 'null' ? [false] : [false, true]) {
+      KNOWN_OPERATORS.set(`${setOp === null ? '' : `${setOp}:`}${op}${ifExists ? 'ifexists' : ''}`, Object.freeze({ op, ifExists, setOp }));
+    }
+  }
+}
+
+/**
+ * Known operators as spelled (a policy uses a handful of spellings again and again), saving the
+ * toLowerCase. Unknown ones are not kept: they may be long, and cost no more than a miss.
+ */
+const operatorCache = new Map<string, Readonly<ParsedOperator>>();
 
 /** `ForAnyValue:StringLikeIfExists` -> {op: 'stringlike', ifExists: true, setOp: 'foranyvalue'}; null when unknown. */
 function parseOperator(operator: string): Readonly<ParsedOperator> | null {
   const hit = operatorCache.get(operator);
   if (hit !== undefined) return hit;
-  let rest = operator;
-  let setOp: NormalizedCondition['setOp'] = null;
-  const m = SET_PREFIX.exec(rest);
-  if (m) {
-    setOp = m[1].toLowerCase() as NormalizedCondition['setOp'];
-    rest = rest.slice(m[0].length);
-  }
-  let lower = rest.toLowerCase();
-  const ifExists = lower.endsWith('ifexists') && lower !== 'ifexists';
-  if (ifExists) lower = lower.slice(0, -'ifexists'.length);
-  const parsed = !OPERATORS.has(lower) || (ifExists && lower === 'null') ? null : { op: lower, ifExists, setOp };
-  if (operatorCache.size > 1_000) operatorCache.clear();
+  const parsed = KNOWN_OPERATORS.get(operator.toLowerCase());
+  if (parsed === undefined) return null;
+  if (operatorCache.size >= 1_000) operatorCache.clear();
   operatorCache.set(operator, parsed);
   return parsed;
 }
