@@ -612,7 +612,10 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     statementIsObject = true;
   } else problems.push({ statement: null, message: 'Statement must be an object or a list of objects' });
 
-  const statements: NormalizedStatement[] = [];
+  // Sized up front (one statement each, unless some are holes): push() onto [] would reserve room
+  // for 17.
+  const statements: NormalizedStatement[] = new Array(rawStatements.length);
+  let count = 0;
   let allowFlags = 0;
   sawNumber = false;
   let next = 0; // where to look for the next statement in `previous`
@@ -623,7 +626,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     if (previous && j >= 0) {
       // parseStatement depends only on the statement and its index; a valid one has no problems.
       const known = previous[j];
-      statements.push(known.index === i ? known : { ...known, index: i, answers: undefined });
+      statements[count++] = known.index === i ? known : { ...known, index: i, answers: undefined };
       if (known.flags & StatementFlags.ALLOW) allowFlags |= known.flags;
       next = j + 1;
       continue;
@@ -631,11 +634,12 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     // Not found: most likely the statement a fix replaced, next in `previous`.
     const n = parseStatement(s, i, problems, previous !== null && next < previous.length ? previous[next] : null);
     if (n) {
-      statements.push(n);
+      statements[count++] = n;
       if (n.flags & StatementFlags.ALLOW) allowFlags |= n.flags;
     }
   }
   if (problems.length > 0) return { ok: false, problems, raw: doc };
+  if (count < statements.length) statements.length = count;
   // Every field in the literal (undefined when it does not apply): one object shape, and no
   // property store grown afterwards.
   const policy: TrustPolicy = {
