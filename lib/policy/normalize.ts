@@ -159,14 +159,6 @@ export type ParseResult =
   | { ok: true; policy: TrustPolicy }
   | { ok: false; problems: PolicyProblem[]; raw: PolicyDocument | null };
 
-// No prototype: a key such as "constructor" or "__proto__" must not find an inherited value.
-const PRINCIPAL_KEYS: Record<string, keyof Omit<NormalizedPrincipal, 'wildcard'>> = Object.assign(Object.create(null), {
-  AWS: 'aws',
-  Service: 'service',
-  Federated: 'federated',
-  CanonicalUser: 'canonicalUser',
-});
-
 /** IAM returns documents URL-encoded; CloudTrail requestParameters carry them as JSON strings. */
 export function decodePolicyText(text: string): string {
   const trimmed = text.trim();
@@ -332,8 +324,8 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
   for (const k in v) {
     if (!hasOwn.call(v, k)) continue;
     members++;
-    const field = PRINCIPAL_KEYS[k];
-    if (!field) {
+    // Comparisons and named stores rather than a table of fields: no lookup, no keyed store.
+    if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser') {
       problems.push(`${at(index, element)} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
       continue;
     }
@@ -343,8 +335,12 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
       continue;
     }
     // for-in names each key once, and each key has its own field: nothing to merge with.
-    p[field] = values;
-    if (field === 'aws' && values.includes('*')) p.wildcard = true;
+    if (k === 'AWS') {
+      p.aws = values;
+      if (values.includes('*')) p.wildcard = true;
+    } else if (k === 'Service') p.service = values;
+    else if (k === 'Federated') p.federated = values;
+    else p.canonicalUser = values;
   }
   if (members === 0) {
     problems.push(`${at(index, element)} is empty`);
