@@ -159,16 +159,6 @@ export type ParseResult =
   | { ok: true; policy: TrustPolicy }
   | { ok: false; problems: PolicyProblem[]; raw: PolicyDocument | null };
 
-// No prototype: a key such as "constructor" or "__proto__" must not find an inherited value.
-const PRINCIPAL_KEYS: Record<string, keyof Omit<NormalizedPrincipal, 'wildcard'>> = Object.assign(Object.create(null), {
-  AWS: 'aws',
-  Service: 'service',
-  Federated: 'federated',
-  CanonicalUser: 'canonicalUser',
-});
-
-const SET_PREFIX = /^(foranyvalue|forallvalues):/i;
-
 /** IAM returns documents URL-encoded; CloudTrail requestParameters carry them as JSON strings. */
 export function decodePolicyText(text: string): string {
   const trimmed = text.trim();
@@ -222,6 +212,13 @@ const TOP_LEVEL_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
 /** More statements than any trust policy within IAM's size limit can hold. */
 export const MAX_STATEMENTS = 1000;
 
+/**
+ * The own-key test of the for-in loops below. V8 answers `hasOwnProperty.call(o, k)` for the key of
+ * a for-in over `o` from the loop's own map check, without a lookup; it does not do so for
+ * `Object.hasOwn` (Node 20), which measured about a quarter slower per key.
+ */
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -229,8 +226,22 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A string or a non-empty array of strings (IAM's "string or list" fields). */
 function stringList(v: unknown): string[] | null {
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[];
-  return null;
+  if (!Array.isArray(v) || v.length === 0) return null;
+  // A loop rather than every() with a callback; every() still decides when there are holes
+  // (object input), which it skips.
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  return v as string[];
+}
+
+function toLower(x: string): string {
+  return x.toLowerCase();
+}
+
+/** stringList lower-cased, without the intermediate list (for a string) or a closure per call. */
+function lowerList(v: unknown): string[] | null {
+  if (typeof v === 'string') return [v.toLowerCase()];
+  const l = stringList(v);
+  return l === null ? null : l.map(toLower); // map keeps holes (object input), as it did
 }
 
 function isScalar(x: unknown): boolean {
@@ -242,13 +253,22 @@ let sawNumber = false;
 
 function conditionValues(v: unknown): string[] | null {
   if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) {
+    // The usual list, all strings, is taken as it is rather than copied: nothing mutates a parsed
+    // document or what the parse derives from it (fixes build new documents).
+    let i = 0;
+    while (i < v.length && typeof v[i] === 'string') i++;
+    if (i === v.length) return i > 0 ? v : null;
+    // Numbers, booleans or holes (object input; every() and map() skip them): as before.
+    if (v.every(isScalar)) {
+      if (v.some((x) => typeof x === 'number')) sawNumber = true;
+      return v.map((x) => String(x));
+    }
+    return null;
+  }
   if (isScalar(v)) {
     if (typeof v === 'number') sawNumber = true;
     return [String(v)];
-  }
-  if (Array.isArray(v) && v.length > 0 && v.every(isScalar)) {
-    if (v.some((x) => typeof x === 'number')) sawNumber = true;
-    return v.map((x) => String(x));
   }
   return null;
 }
@@ -262,6 +282,27 @@ function isBlank(x: string): boolean {
 
 /** Shared by every principal without values of a kind (read-only, like the rest of the parse). */
 const NO_PRINCIPALS: readonly string[] = Object.freeze([]);
+
+/**
+ * One element of a principal: a non-blank string or a non-empty list of them; null otherwise. A
+ * list of strings (what JSON.parse gives) is taken as it is rather than copied: nothing mutates a
+ * parsed document or what the parse derives from it (fixes build new documents).
+ */
+function principalValues(v: unknown): string[] | null {
+  if (typeof v === 'string') return isBlank(v) ? null : [v];
+  if (!Array.isArray(v) || v.length === 0) return null;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'string') {
+      // Not a string, or a hole (object input): the checks skip holes, and a copy makes them
+      // undefined, as they always did.
+      const l = stringList(v);
+      return l === null || l.some(isBlank) ? null : [...l];
+    }
+    if (isBlank(x)) return null;
+  }
+  return v as string[];
+}
 
 /** `Statement[i].Element`, for messages: built only when there is something to say. */
 function at(index: number, element: string): string {
@@ -281,22 +322,25 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
   }
   let members = 0;
   for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue;
+    if (!hasOwn.call(v, k)) continue;
     members++;
-    const field = PRINCIPAL_KEYS[k];
-    if (!field) {
+    // Comparisons and named stores rather than a table of fields: no lookup, no keyed store.
+    if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser') {
       problems.push(`${at(index, element)} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
       continue;
     }
-    const values = stringList(v[k]);
-    if (!values || values.some(isBlank)) {
+    const values = principalValues(v[k]);
+    if (values === null) {
       problems.push(`${at(index, element)}.${k} must be a non-empty string or list of strings`);
       continue;
     }
-    const list = p[field];
-    if (list === NO_PRINCIPALS) p[field] = [...values];
-    else list.push(...values);
-    if (field === 'aws' && values.includes('*')) p.wildcard = true;
+    // for-in names each key once, and each key has its own field: nothing to merge with.
+    if (k === 'AWS') {
+      p.aws = values;
+      if (values.includes('*')) p.wildcard = true;
+    } else if (k === 'Service') p.service = values;
+    else if (k === 'Federated') p.federated = values;
+    else p.canonicalUser = values;
   }
   if (members === 0) {
     problems.push(`${at(index, element)} is empty`);
@@ -311,25 +355,32 @@ interface ParsedOperator {
   setOp: NormalizedCondition['setOp'];
 }
 
-/** Operators as spelled, parsed (a policy uses a handful of spellings again and again). */
-const operatorCache = new Map<string, Readonly<ParsedOperator> | null>();
+/**
+ * Every operator IAM accepts, lower-cased whole (set prefix, base operator, IfExists suffix), to
+ * its parts: parsing an operator is one toLowerCase and one lookup. (`Null` takes no IfExists.)
+ */
+const KNOWN_OPERATORS = new Map<string, Readonly<ParsedOperator>>();
+for (const op of OPERATORS) {
+  for (const setOp of [null, 'foranyvalue', 'forallvalues'] as const) {
+    for (const ifExists of op === 'null' ? [false] : [false, true]) {
+      KNOWN_OPERATORS.set(`${setOp === null ? '' : `${setOp}:`}${op}${ifExists ? 'ifexists' : ''}`, Object.freeze({ op, ifExists, setOp }));
+    }
+  }
+}
+
+/**
+ * Known operators as spelled (a policy uses a handful of spellings again and again), saving the
+ * toLowerCase. Unknown ones are not kept: they may be long, and cost no more than a miss.
+ */
+const operatorCache = new Map<string, Readonly<ParsedOperator>>();
 
 /** `ForAnyValue:StringLikeIfExists` -> {op: 'stringlike', ifExists: true, setOp: 'foranyvalue'}; null when unknown. */
 function parseOperator(operator: string): Readonly<ParsedOperator> | null {
   const hit = operatorCache.get(operator);
   if (hit !== undefined) return hit;
-  let rest = operator;
-  let setOp: NormalizedCondition['setOp'] = null;
-  const m = SET_PREFIX.exec(rest);
-  if (m) {
-    setOp = m[1].toLowerCase() as NormalizedCondition['setOp'];
-    rest = rest.slice(m[0].length);
-  }
-  let lower = rest.toLowerCase();
-  const ifExists = lower.endsWith('ifexists') && lower !== 'ifexists';
-  if (ifExists) lower = lower.slice(0, -'ifexists'.length);
-  const parsed = !OPERATORS.has(lower) || (ifExists && lower === 'null') ? null : { op: lower, ifExists, setOp };
-  if (operatorCache.size > 1_000) operatorCache.clear();
+  const parsed = KNOWN_OPERATORS.get(operator.toLowerCase());
+  if (parsed === undefined) return null;
+  if (operatorCache.size >= 1_000) operatorCache.clear();
   operatorCache.set(operator, parsed);
   return parsed;
 }
@@ -339,14 +390,16 @@ const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
 
 function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
   if (v === undefined) return NO_CONDITIONS as NormalizedCondition[];
-  const out: NormalizedCondition[] = [];
   if (!isPlainObject(v)) {
     problems.push(`${at(index, 'Condition')} must be an object of condition operators`);
-    return out;
+    return NO_CONDITIONS as NormalizedCondition[];
   }
+  // Most statements have one condition: `[c]` holds it exactly, where push() onto `[]` would
+  // reserve room for 17.
+  let out: NormalizedCondition[] | null = null;
   // for-in with an own-property test lists what Object.keys lists, without building the list.
   for (const operator in v) {
-    if (!Object.hasOwn(v, operator)) continue;
+    if (!hasOwn.call(v, operator)) continue;
     const block = v[operator];
     if (!isPlainObject(block)) {
       problems.push(`${at(index, 'Condition')}.${operator} must be an object of condition keys`);
@@ -359,16 +412,18 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
     }
     const { op: lower, ifExists, setOp } = parsed;
     for (const rawKey in block) {
-      if (!Object.hasOwn(block, rawKey)) continue;
+      if (!hasOwn.call(block, rawKey)) continue;
       const values = conditionValues(block[rawKey]);
       if (!values) {
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
         continue;
       }
-      out.push({ operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values });
+      const c: NormalizedCondition = { operator, op: lower, ifExists, setOp, key: rawKey.toLowerCase(), rawKey, values };
+      if (out === null) out = [c];
+      else out.push(c);
     }
   }
-  return out;
+  return out ?? (NO_CONDITIONS as NormalizedCondition[]);
 }
 
 /** parseStatement's problems, reused (it is not re-entrant): most statements have none. */
@@ -380,37 +435,62 @@ const scratch: string[] = [];
  */
 function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], hint: NormalizedStatement | null = null): NormalizedStatement | null {
   const local = scratch;
-  local.length = 0;
+  // Emptied only when it is not (setting length is a builtin call, and most statements are valid).
+  if (local.length !== 0) local.length = 0;
   if (!isPlainObject(raw)) {
     problems.push({ statement: index, message: `Statement[${index}] is not an object` });
     return null;
   }
   // One pass over the statement's own keys (the elements a statement may have): unknown elements,
-  // and which elements are present.
+  // which elements are present, and their values. `raw[k]` inside the loop is read through the
+  // loop's own key cache; a named load such as `raw.Effect` would be a lookup, the statements of
+  // a corpus having many shapes.
   let hasP = false;
   let hasNP = false;
   let hasA = false;
   let hasNA = false;
   let hasR = false;
   let hasNR = false;
+  let ownEffect = false;
+  let ownSid = false;
+  let ownCondition = false;
+  let effect: unknown;
+  let sid: unknown;
+  let condition: unknown;
+  let principalValue: unknown;
+  let notPrincipalValue: unknown;
+  let actionValue: unknown;
+  let notActionValue: unknown;
   for (const k in raw) {
-    if (!Object.hasOwn(raw, k)) continue;
+    if (!hasOwn.call(raw, k)) continue;
     switch (k) {
       case 'Sid':
+        ownSid = true;
+        sid = raw[k];
+        break;
       case 'Effect':
+        ownEffect = true;
+        effect = raw[k];
+        break;
       case 'Condition':
+        ownCondition = true;
+        condition = raw[k];
         break;
       case 'Principal':
         hasP = true;
+        principalValue = raw[k];
         break;
       case 'NotPrincipal':
         hasNP = true;
+        notPrincipalValue = raw[k];
         break;
       case 'Action':
         hasA = true;
+        actionValue = raw[k];
         break;
       case 'NotAction':
         hasNA = true;
+        notActionValue = raw[k];
         break;
       case 'Resource':
         hasR = true;
@@ -422,33 +502,38 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
         local.push(`Statement[${index}] has an unknown element ${describeValue(k)}`);
     }
   }
-  const effect = raw.Effect;
+  // Effect, Sid and Condition are read whether own or not (an object input may inherit them).
+  if (!ownEffect) effect = raw.Effect;
+  if (!ownSid) sid = raw.Sid;
+  if (!ownCondition) condition = raw.Condition;
   if (effect === undefined) local.push(`Statement[${index}] has no Effect`);
   else if (effect !== 'Allow' && effect !== 'Deny') local.push(`Statement[${index}].Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
   if (hasR || hasNR) local.push(`Statement[${index}] has ${hasR ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
   if (!hasP && !hasNP) local.push(`Statement[${index}] has no Principal or NotPrincipal`);
   if (hasP && hasNP) local.push(`Statement[${index}] has both Principal and NotPrincipal`);
   const from = hint?.raw;
-  const principal = !hasP ? null : from !== undefined && hint!.principal !== null && raw.Principal === from.Principal ? hint!.principal : parsePrincipal(raw.Principal, index, 'Principal', local);
-  const notPrincipal = hasNP ? parsePrincipal(raw.NotPrincipal, index, 'NotPrincipal', local) : null;
+  const principal = !hasP
+    ? null
+    : from !== undefined && hint!.principal !== null && principalValue === from.Principal
+      ? hint!.principal
+      : parsePrincipal(principalValue, index, 'Principal', local);
+  const notPrincipal = hasNP ? parsePrincipal(notPrincipalValue, index, 'NotPrincipal', local) : null;
   if (!hasA && !hasNA) local.push(`Statement[${index}] has no Action or NotAction`);
   if (hasA && hasNA) local.push(`Statement[${index}] has both Action and NotAction`);
   let actions: string[] | null = null;
   let notActions: string[] | null = null;
-  if (hasA && from !== undefined && hint!.actions !== null && raw.Action === from.Action) actions = hint!.actions;
+  if (hasA && from !== undefined && hint!.actions !== null && actionValue === from.Action) actions = hint!.actions;
   else if (hasA) {
-    const l = stringList(raw.Action);
-    if (!l) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
-    else actions = l.map((a) => a.toLowerCase());
+    actions = lowerList(actionValue);
+    if (!actions) local.push(`Statement[${index}].Action must be a string or a non-empty list of strings`);
   }
   if (hasNA) {
-    const l = stringList(raw.NotAction);
-    if (!l) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
-    else notActions = l.map((a) => a.toLowerCase());
+    notActions = lowerList(notActionValue);
+    if (!notActions) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
   }
   const conditions =
-    from !== undefined && raw.Condition !== undefined && raw.Condition === from.Condition ? hint!.conditions : parseConditions(raw.Condition, index, local);
-  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
+    from !== undefined && condition !== undefined && condition === from.Condition ? hint!.conditions : parseConditions(condition, index, local);
+  if (sid !== undefined && typeof sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
   if (local.length > 0) {
     for (const message of local) problems.push({ statement: index, message });
     return null;
@@ -456,7 +541,7 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   return {
     index,
     raw,
-    sid: raw.Sid as string | undefined,
+    sid: sid as string | undefined,
     effect: effect as 'Allow' | 'Deny',
     principal,
     notPrincipal,
@@ -504,8 +589,9 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   if (doc.Id !== undefined && typeof doc.Id !== 'string') {
     problems.push({ statement: null, message: `Id must be a string, got ${describeValue(doc.Id)}` });
   }
-  for (const k of Object.keys(doc)) {
-    if (!TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
+  // for-in with an own-property test lists what Object.keys lists, without building the list.
+  for (const k in doc) {
+    if (hasOwn.call(doc, k) && !TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
   }
   const st = doc.Statement;
   let rawStatements: unknown[] = [];
@@ -522,7 +608,10 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     statementIsObject = true;
   } else problems.push({ statement: null, message: 'Statement must be an object or a list of objects' });
 
-  const statements: NormalizedStatement[] = [];
+  // Sized up front (one statement each, unless some are holes): push() onto [] would reserve room
+  // for 17.
+  const statements: NormalizedStatement[] = new Array(rawStatements.length);
+  let count = 0;
   let allowFlags = 0;
   sawNumber = false;
   let next = 0; // where to look for the next statement in `previous`
@@ -533,7 +622,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     if (previous && j >= 0) {
       // parseStatement depends only on the statement and its index; a valid one has no problems.
       const known = previous[j];
-      statements.push(known.index === i ? known : { ...known, index: i, answers: undefined });
+      statements[count++] = known.index === i ? known : { ...known, index: i, answers: undefined };
       if (known.flags & StatementFlags.ALLOW) allowFlags |= known.flags;
       next = j + 1;
       continue;
@@ -541,13 +630,22 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     // Not found: most likely the statement a fix replaced, next in `previous`.
     const n = parseStatement(s, i, problems, previous !== null && next < previous.length ? previous[next] : null);
     if (n) {
-      statements.push(n);
+      statements[count++] = n;
       if (n.flags & StatementFlags.ALLOW) allowFlags |= n.flags;
     }
   }
   if (problems.length > 0) return { ok: false, problems, raw: doc };
-  const policy: TrustPolicy = { raw: doc, version: version as string | undefined, statementIsObject, statements, allowFlags };
-  if (jsonOnly) policy.jsonOnly = true;
-  if (previous === null) policy.numbers = sawNumber;
+  if (count < statements.length) statements.length = count;
+  // Every field in the literal (undefined when it does not apply): one object shape, and no
+  // property store grown afterwards.
+  const policy: TrustPolicy = {
+    raw: doc,
+    version: version as string | undefined,
+    statementIsObject,
+    statements,
+    allowFlags,
+    jsonOnly: jsonOnly ? true : undefined,
+    numbers: previous === null ? sawNumber : undefined,
+  };
   return { ok: true, policy };
 }

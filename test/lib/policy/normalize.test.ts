@@ -1,0 +1,121 @@
+/**
+ * parsePolicy's normalised form, on the points its fast paths decide: operator spellings (one
+ * lookup of the lower-cased spelling), lists of strings taken over without a copy, actions
+ * lower-cased, and the document left as it was.
+ */
+import { parsePolicy, type NormalizedStatement } from '../../../lib/policy/normalize';
+import type { PolicyDocument } from '../../../lib/policy/types';
+
+function statementWith(fields: Record<string, unknown>): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole', ...fields }],
+  };
+}
+
+function parsedStatement(doc: PolicyDocument): NormalizedStatement {
+  const r = parsePolicy(doc);
+  if (!r.ok) throw new Error(`expected a valid policy: ${JSON.stringify(r.problems)}`);
+  return r.policy.statements[0];
+}
+
+describe('parsePolicy condition operators', () => {
+  it.each([
+    ['StringEquals', { op: 'stringequals', ifExists: false, setOp: null }],
+    ['stringlikeIFEXISTS', { op: 'stringlike', ifExists: true, setOp: null }],
+    ['ForAnyValue:StringLike', { op: 'stringlike', ifExists: false, setOp: 'foranyvalue' }],
+    ['forallvalues:ArnEqualsIfExists', { op: 'arnequals', ifExists: true, setOp: 'forallvalues' }],
+    ['NULL', { op: 'null', ifExists: false, setOp: null }],
+  ])('reads %s case-insensitively, into base operator, IfExists and set prefix', (operator, expected) => {
+    // Prepare
+    const doc = statementWith({ Condition: { [operator]: { 'aws:SourceAccount': '111122223333' } } });
+
+    // Act
+    const [c] = parsedStatement(doc).conditions;
+
+    // Assess
+    expect({ operator: c.operator, op: c.op, ifExists: c.ifExists, setOp: c.setOp }).toEqual({ operator, ...expected });
+  });
+
+  it.each(['NullIfExists', 'IfExists', 'StringEqualsIfExistsIfExists', 'ForAnyValue:', 'ForAnyValue:ForAllValues:StringLike', 'StringEqual'])(
+    'rejects the unknown operator %s',
+    (operator) => {
+      // Prepare
+      const doc = statementWith({ Condition: { [operator]: { 'aws:SourceAccount': '111122223333' } } });
+
+      // Act
+      const r = parsePolicy(doc);
+
+      // Assess
+      expect(r.ok).toBe(false);
+      expect(r.ok ? [] : r.problems.map((p) => p.message)).toEqual([expect.stringContaining('unknown condition operator')]);
+    },
+  );
+});
+
+describe('parsePolicy values', () => {
+  it('keeps condition values as written, scalars as strings, keys lower-cased', () => {
+    // Prepare
+    const doc = statementWith({ Condition: { StringEquals: { 'aws:SourceAccount': ['111122223333', '444455556666'], 'aws:ViaAWSService': true, 'aws:MultiFactorAuthAge': 300 } } });
+
+    // Act
+    const conditions = parsedStatement(doc).conditions;
+
+    // Assess
+    expect(conditions.map((c) => [c.key, c.rawKey, c.values])).toEqual([
+      ['aws:sourceaccount', 'aws:SourceAccount', ['111122223333', '444455556666']],
+      ['aws:viaawsservice', 'aws:ViaAWSService', ['true']],
+      ['aws:multifactorauthage', 'aws:MultiFactorAuthAge', ['300']],
+    ]);
+  });
+
+  it('rejects an empty list of condition values and a blank principal', () => {
+    // Prepare
+    const emptyValues = statementWith({ Condition: { StringEquals: { 'aws:SourceAccount': [] } } });
+    const blankPrincipal = statementWith({ Principal: { AWS: ['arn:aws:iam::111122223333:root', ' '] } });
+
+    // Act
+    const results = [parsePolicy(emptyValues), parsePolicy(blankPrincipal)];
+
+    // Assess
+    expect(results.map((r) => r.ok)).toEqual([false, false]);
+  });
+
+  it('lists principals as written and actions lower-cased', () => {
+    // Prepare
+    const doc = statementWith({
+      Principal: { AWS: ['arn:aws:iam::111122223333:root', '*'], Service: 'EKS-Fargate-Pods.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'STS:TagSession'],
+    });
+
+    // Act
+    const s = parsedStatement(doc);
+
+    // Assess
+    expect(s.principal).toEqual({
+      wildcard: true,
+      aws: ['arn:aws:iam::111122223333:root', '*'],
+      service: ['EKS-Fargate-Pods.amazonaws.com'],
+      federated: [],
+      canonicalUser: [],
+    });
+    expect(s.actions).toEqual(['sts:assumerole', 'sts:tagsession']);
+  });
+
+  it('leaves the document as it was', () => {
+    // Prepare
+    const doc = statementWith({
+      Principal: { AWS: ['arn:aws:iam::111122223333:root'], Federated: 'cognito-identity.amazonaws.com' },
+      Action: ['sts:AssumeRoleWithWebIdentity'],
+      Condition: { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': ['authenticated'] }, NumericLessThan: { 'aws:MultiFactorAuthAge': [3600] } },
+    });
+    const before = structuredClone(doc);
+
+    // Act
+    const r = parsePolicy(doc);
+
+    // Assess
+    expect(r.ok).toBe(true);
+    expect(doc).toStrictEqual(before);
+  });
+});
