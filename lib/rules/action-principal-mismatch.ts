@@ -1,6 +1,7 @@
 import type { NormalizedPrincipal, NormalizedStatement } from '../policy/normalize';
 import { isAllow } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 /** How a principal can reach STS; `unknown` is never judged. */
@@ -131,13 +132,13 @@ export const rule: Rule = {
     'A trust statement pairs an action with principals that can never call it, such as sts:AssumeRole for an OIDC provider or sts:AssumeRoleWithWebIdentity for an AWS service.',
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     for (const s of policy.statements) {
       // NotAction and NotPrincipal statements belong to wildcard-action and not-principal.
       if (!isAllow(s) || !s.actions || !s.principal) continue;
       const problems = problemsOf(s.actions, s.principal);
       if (problems === null) continue;
-      out.push({
+      out = addFinding(out, {
         statement: s.index,
         message:
           `${where(s)} pairs actions and principals that can never work together: ${problems}. ` +
@@ -146,6 +147,6 @@ export const rule: Rule = {
         fixable: false,
       });
     }
-    return out;
+    return findingsOf(out);
   },
 };

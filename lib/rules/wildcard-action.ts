@@ -4,6 +4,7 @@ import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE, statementAt } f
 import { federatedKind, FederatedKind } from './support/account-arn';
 import { perStatement } from './support/per-statement';
 import type { JsonStatement } from '../policy/types';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 const WILDCARD_ACTIONS = ['*', 'sts:*'];
@@ -94,13 +95,13 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.WILDCARD_ACTION) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
-      if (isAllow(s) && isWildcardStatement(s)) out.push(answerOf(s, ctx).finding);
+      if (isAllow(s) && isWildcardStatement(s)) out = addFinding(out, answerOf(s, ctx).finding);
     }
-    return out;
+    return findingsOf(out);
   },
   fix(doc, policy, findings, ctx) {
     // What updateStatement per statement would build, with the statement list copied once.
