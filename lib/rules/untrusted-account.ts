@@ -3,6 +3,7 @@ import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../p
 import { isAllow, statementAt } from '../policy/query';
 import { accountSet, arnAccountStart, awsAccountStart, MANY_ACCOUNTS, trustedAt } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
+import { perAccount } from './support/per-account';
 import { perStatement } from './support/per-statement';
 import { NO_FINDINGS, type Rule, type RuleContext, type RuleFinding } from './types';
 
@@ -118,28 +119,20 @@ const TODOS = [
 
 /**
  * The ends of the messages with the role's account known (after Flagged.lead), by role account:
- * index 2 * TODO_* + (plural ? 1 : 0). They depend on the account and the case only, and a run
- * sees few accounts (usually one), so each is built once instead of once per finding.
+ * index 2 * TODO_* + (plural ? 1 : 0). They depend on the account and the case only.
  */
-const tailsByAccount = new Map<string, string[]>();
-
-function foreignTails(account: string): string[] {
-  let tails = tailsByAccount.get(account);
-  if (tails === undefined) {
-    tails = [];
-    for (const todo of TODOS) {
-      for (const plural of [false, true]) {
-        tails.push(
-          ` ${plural ? 'are' : 'is'} neither this role's account (${account}) nor listed in TRUSTED_ACCOUNTS, ` +
-            `so ${plural ? 'those accounts' : 'that account'}, not yours, ${plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
-        );
-      }
+const foreignTails = perAccount((account: string): string[] => {
+  const tails: string[] = [];
+  for (const todo of TODOS) {
+    for (const plural of [false, true]) {
+      tails.push(
+        ` ${plural ? 'are' : 'is'} neither this role's account (${account}) nor listed in TRUSTED_ACCOUNTS, ` +
+          `so ${plural ? 'those accounts' : 'that account'}, not yours, ${plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
+      );
     }
-    if (tailsByAccount.size >= 64) tailsByAccount.clear();
-    tailsByAccount.set(account, tails);
   }
   return tails;
-}
+});
 
 /** Remove the given values from Principal.AWS / Principal.Federated, keeping each element's string/list form. */
 function withoutPrincipals(s: JsonStatement, remove: Flagged): JsonStatement {
