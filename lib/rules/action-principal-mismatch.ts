@@ -1,6 +1,7 @@
 import type { NormalizedPrincipal, NormalizedStatement } from '../policy/normalize';
 import { isAllow } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 /** How a principal can reach STS; `unknown` is never judged. */
@@ -70,6 +71,10 @@ function judgedAction(action: string): JudgedAction | undefined {
 
 const JUDGED_KINDS = KIND_BITS.aws | KIND_BITS.service | KIND_BITS['web-identity'] | KIND_BITS.saml;
 
+function joinProblem(out: string, problem: string): string {
+  return out === '' ? problem : `${out}; ${problem}`;
+}
+
 /**
  * The problems of the statement, joined with "; ", or null when it has none: a judged action no
  * principal can call (some principal is unknown or "*", or of one of its kinds, would), or a
@@ -98,26 +103,24 @@ function problemsOf(actions: string[], p: NormalizedPrincipal): string | null {
   const unsuited = kinds & JUDGED_KINDS & ~suited;
   if (!uncallable && unsuited === 0) return null;
 
+  // The problems joined with '; ' (a function adding to `out` would be a closure per call).
   let out = '';
-  const add = (problem: string) => {
-    out = out === '' ? problem : `${out}; ${problem}`;
-  };
   if (uncallable) {
     for (let i = 0; i < actions.length; i++) {
       if (actions.indexOf(actions[i]) !== i) continue; // each action once
       const judged = judgedAction(actions[i]);
       if (judged === undefined || anyKind || (kinds & judged.bits) !== 0) continue;
-      add(`${judged.name} cannot be called by any of its principals (it needs ${judged.needs})`);
+      out = joinProblem(out, `${judged.name} cannot be called by any of its principals (it needs ${judged.needs})`);
     }
   }
   if (unsuited !== 0) {
     // In classification order: AWS, Service, Federated.
-    if (unsuited & KIND_BITS.aws) for (const value of p.aws) if (value !== '*') add(`${value} can use none of its actions (${KIND_USES.aws})`);
-    if (unsuited & KIND_BITS.service) for (const value of p.service) add(`${value} can use none of its actions (${KIND_USES.service})`);
+    if (unsuited & KIND_BITS.aws) for (const value of p.aws) if (value !== '*') out = joinProblem(out, `${value} can use none of its actions (${KIND_USES.aws})`);
+    if (unsuited & KIND_BITS.service) for (const value of p.service) out = joinProblem(out, `${value} can use none of its actions (${KIND_USES.service})`);
     for (const value of p.federated) {
       const bit = FEDERATED_BITS[federatedKind(value)] & unsuited;
-      if (bit === KIND_BITS['web-identity']) add(`${value} can use none of its actions (${KIND_USES['web-identity']})`);
-      else if (bit === KIND_BITS.saml) add(`${value} can use none of its actions (${KIND_USES.saml})`);
+      if (bit === KIND_BITS['web-identity']) out = joinProblem(out, `${value} can use none of its actions (${KIND_USES['web-identity']})`);
+      else if (bit === KIND_BITS.saml) out = joinProblem(out, `${value} can use none of its actions (${KIND_USES.saml})`);
     }
   }
   return out;
@@ -131,21 +134,19 @@ export const rule: Rule = {
     'A trust statement pairs an action with principals that can never call it, such as sts:AssumeRole for an OIDC provider or sts:AssumeRoleWithWebIdentity for an AWS service.',
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     for (const s of policy.statements) {
       // NotAction and NotPrincipal statements belong to wildcard-action and not-principal.
       if (!isAllow(s) || !s.actions || !s.principal) continue;
       const problems = problemsOf(s.actions, s.principal);
       if (problems === null) continue;
-      out.push({
+      out = addFinding(out, {
         statement: s.index,
-        message:
-          `${where(s)} pairs actions and principals that can never work together: ${problems}. ` +
-          'Give each principal the action it uses, in a statement of its own if the kinds differ.',
+        message: `${where(s)} pairs actions and principals that can never work together: ${problems}. Give each principal the action it uses, in a statement of its own if the kinds differ.`,
         // Which half is wrong (the action or the principal) only the author knows.
         fixable: false,
       });
     }
-    return out;
+    return findingsOf(out);
   },
 };

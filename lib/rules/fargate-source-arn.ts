@@ -56,11 +56,17 @@ interface CtxFacts {
   /** knownPartition(ctx), once asked. */
   partitionKnown: boolean;
   partition: string | null;
-  /** targetSourceArns(ctx), its `, `-joined text and the plan adding them, once asked. */
-  targets: readonly string[] | null;
+  /** What is derived from targetSourceArns(ctx), once asked. */
+  targets: TargetFacts | null;
+}
+
+/** targetSourceArns(ctx) and what is derived from it alone (read-only once set). */
+interface TargetFacts {
+  targets: readonly string[];
+  /** Each computed on first use: the `, `-joined targets, the plan adding them. */
   targetText: string | null;
   addPlan: Plan | null;
-  /** The ends of the messages of fixable findings (after `what`), once asked. */
+  /** The ends of the messages of fixable findings (after `what`). */
   addTail: string | null;
   narrowTail: string | null;
 }
@@ -68,7 +74,7 @@ interface CtxFacts {
 let last: CtxFacts | null = null;
 
 function factsOf(ctx: RuleContext): CtxFacts {
-  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null, targetText: null, addPlan: null, addTail: null, narrowTail: null };
+  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null };
   return last;
 }
 
@@ -81,22 +87,55 @@ function partitionOf(ctx: RuleContext): string | null {
   return f.partition;
 }
 
-function targetsFor(ctx: RuleContext): readonly string[] {
+function newTargetFacts(targets: readonly string[]): TargetFacts {
+  return { targets, targetText: null, addPlan: null, addTail: null, narrowTail: null };
+}
+
+/**
+ * The target facts of contexts without Fargate profile ARNs, whose targets are the fallback for
+ * the role's account and partition alone: shared by every such context (a run sees few accounts),
+ * by account and then partition.
+ */
+const fallbackFacts = new Map<string, Map<string, TargetFacts>>();
+
+function targetFactsOf(ctx: RuleContext): TargetFacts {
   const f = factsOf(ctx);
-  if (f.targets === null) f.targets = targetSourceArns(ctx);
-  return f.targets;
+  if (f.targets !== null) return f.targets;
+  const account = ctx.roleAccount;
+  const profiles = ctx.fargateProfileArns;
+  let facts: TargetFacts;
+  if (account !== null && (profiles === undefined || (Array.isArray(profiles) && profiles.length === 0))) {
+    let byPartition = fallbackFacts.get(account);
+    if (byPartition === undefined) {
+      if (fallbackFacts.size >= 64) fallbackFacts.clear();
+      byPartition = new Map();
+      fallbackFacts.set(account, byPartition);
+    }
+    let shared = byPartition.get(ctx.partition);
+    if (shared === undefined) {
+      shared = newTargetFacts(targetSourceArns(ctx));
+      byPartition.set(ctx.partition, shared);
+    }
+    facts = shared;
+  } else facts = newTargetFacts(targetSourceArns(ctx));
+  f.targets = facts;
+  return facts;
+}
+
+function targetsFor(ctx: RuleContext): readonly string[] {
+  return targetFactsOf(ctx).targets;
 }
 
 function targetTextFor(ctx: RuleContext): string {
-  const f = factsOf(ctx);
-  if (f.targetText === null) f.targetText = targetsFor(ctx).join(', ');
+  const f = targetFactsOf(ctx);
+  if (f.targetText === null) f.targetText = f.targets.join(', ');
   return f.targetText;
 }
 
 /** The plan of a statement without a pinning condition: add the targets (shared, read-only). */
 function addPlanFor(ctx: RuleContext): Plan {
-  const f = factsOf(ctx);
-  if (f.addPlan === null) f.addPlan = { ok: true, edits: [{ kind: 'add', values: targetsFor(ctx) }] };
+  const f = targetFactsOf(ctx);
+  if (f.addPlan === null) f.addPlan = { ok: true, edits: [{ kind: 'add', values: f.targets }] };
   return f.addPlan;
 }
 
@@ -440,7 +479,7 @@ function tailOf(plan: Plan, adds: boolean, ctx: RuleContext): string {
     return `. ${CONFUSED_DEPUTY}Set ArnLike aws:SourceArn to ${target} by hand (${plan.reason}).`;
   }
   // A plan is ok only with the role's account known.
-  const f = factsOf(ctx);
+  const f = targetFactsOf(ctx);
   if (adds) return (f.addTail ??= `. ${CONFUSED_DEPUTY}The automatic fix adds ArnLike aws:SourceArn = ${targetTextFor(ctx)}.`);
   return (f.narrowTail ??=
     `. ${CONFUSED_DEPUTY}The automatic fix narrows the condition to ${targetTextFor(ctx)}, keeping the values that are already correct and dropping those of other accounts or resources.`);

@@ -2,6 +2,7 @@ import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isAllow } from '../policy/query';
 import { explainNonPinning, pinningConditionOn } from './public-principal';
 import { accountSet, MANY_ACCOUNTS, rootAccountStart } from './support/account-arn';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 /** Conditions that narrow a whole-account grant to a known caller (spec/RULES.md). */
@@ -34,7 +35,7 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.AWS) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     for (const s of policy.statements) {
       if (!isAllow(s) || !s.principal || !anyForeignRoot(s.principal.aws, ctx.roleAccount)) continue;
       // Accounts in TRUSTED_ACCOUNTS are still foreign here: being allowed to appear as a
@@ -75,8 +76,8 @@ export const rule: Rule = {
             `If ${plural ? 'they are' : 'it is'} not the role's own account, any identity there that is allowed sts:AssumeRole can assume this role.${weak}${todo}`
           : `${where(s)} trusts all of foreign account${plural ? 's' : ''} ${accounts}${values} with no sts:ExternalId, aws:PrincipalArn or aws:PrincipalOrgID condition: ` +
             `any identity there that is allowed sts:AssumeRole can assume this role, and a third party acting for you can be tricked into doing so (confused deputy).${weak}${todo}`;
-      out.push({ statement: s.index, message, fixable: false });
+      out = addFinding(out, { statement: s.index, message, fixable: false });
     }
-    return out;
+    return findingsOf(out);
   },
 };

@@ -11,6 +11,10 @@ import type { Rule, RuleFinding } from './types';
  */
 export const IRSA_AUDIENCE = 'sts.amazonaws.com';
 
+/** Constant parts of the message, each one string (V8 builds each + or `${}` at run time). */
+const WHY = `: a token for any audience registered on the provider (its client ID list) is accepted, not only ${IRSA_AUDIENCE}. `;
+const SPLIT = `The statement trusts several Federated principals and conditions apply to all of them: split it into one statement per provider, then add StringEquals PROVIDER:aud = ${IRSA_AUDIENCE} to each.`;
+
 /** The finding for one IRSA statement with an unpinned :aud (SCAN_AUD_MISSING), memoised per statement. */
 const audMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
@@ -29,11 +33,8 @@ const audMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
   return {
     statement: s.index,
     message:
-      `${where(s)} trusts the EKS OIDC provider ${names} without a StringEquals condition on ${keys}: ` +
-      `a token for any audience registered on the provider (its client ID list) is accepted, not only ${IRSA_AUDIENCE}. ` +
-      (fixable
-        ? `The automatic fix adds "StringEquals": {"${missing[0].aud}": "${IRSA_AUDIENCE}"}.`
-        : `The statement trusts several Federated principals and conditions apply to all of them: split it into one statement per provider, then add StringEquals PROVIDER:aud = ${IRSA_AUDIENCE} to each.`),
+      `${where(s)} trusts the EKS OIDC provider ${names} without a StringEquals condition on ${keys}${WHY}` +
+      (fixable ? `The automatic fix adds "StringEquals": {"${missing[0].aud}": "${IRSA_AUDIENCE}"}.` : SPLIT),
     fixable,
   };
 });

@@ -4,6 +4,15 @@ import { claimKind, hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, ownsCl
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
+/**
+ * Constant parts of the message, each one string (V8 builds each + or `${}` at run time): what
+ * follows the notes, with and without a blocking foreign :sub key, and the start of the advice.
+ */
+const BLOCKED =
+  ". As written no token passes (this provider's tokens never carry the other provider's claim), and removing that condition would let every service account in the cluster assume the role: rename its key instead. ";
+const OPEN = '. Every service account in the cluster can assume this role. ';
+const PIN = 'Pin the service account: "StringEquals": {';
+
 /** The finding for an IRSA statement with an EKS provider whose :sub is not pinned, memoised per statement. */
 const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
@@ -26,12 +35,10 @@ const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
     notes += `${notes === '' ? '' : '; '}its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`;
     if (!blocked && isPinning(c)) blocked = true;
   }
-  const consequence = blocked
-    ? "As written no token passes (this provider's tokens never carry the other provider's claim), and removing that condition would let every service account in the cluster assume the role: rename its key instead."
-    : 'Every service account in the cluster can assume this role.';
+  const consequence = blocked ? BLOCKED : OPEN;
   let prefixes = '';
   let keys = '';
-  let pins = '';
+  let pins = PIN; // continued with the keys' pins and closed by the message
   for (let i = 0; i < missing.length; i++) {
     const k = missing[i];
     const sep = i === 0 ? '' : ', ';
@@ -42,10 +49,8 @@ const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
   return {
     statement: s.index,
     message:
-      `${where(s)} trusts the EKS OIDC provider ${prefixes} for sts:AssumeRoleWithWebIdentity ` +
-      `without a StringEquals or StringLike condition on ${keys}` +
-      `${notes !== '' ? ` (${notes})` : ''}. ${consequence} ` +
-      `Pin the service account: "StringEquals": {${pins}}.`,
+      `${where(s)} trusts the EKS OIDC provider ${prefixes} for sts:AssumeRoleWithWebIdentity without a StringEquals or StringLike condition on ${keys}` +
+      `${notes !== '' ? ` (${notes})` : ''}${consequence}${pins}}.`,
     // Which service account should have the role only its owner knows.
     fixable: false,
   };

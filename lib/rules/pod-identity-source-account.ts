@@ -2,6 +2,7 @@ import { setCondition, updateStatement } from '../policy/edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, statementAt } from '../policy/query';
 import { isAccountId } from './support/account-arn';
+import { perAccount } from './support/per-account';
 import { perStatement, statementFindings } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
 
@@ -113,19 +114,25 @@ const fixBlockerOnce = perStatement(fixBlocker);
 function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding | null {
   if (hasSourceCondition(s, ctx.roleAccount)) return null;
   const blocker = fixBlockerOnce(s, ctx);
-  const acct = ctx.roleAccount ?? 'ACCOUNT';
+  const text = textsOf(ctx.roleAccount ?? 'ACCOUNT');
   return {
     statement: s.index,
-    message:
-      `${where(s)} trusts pods.eks.amazonaws.com without a condition tying the call to the role's account ` +
-      `(aws:SourceAccount = ${acct}, aws:SourceOrgID, aws:SourceArn in ${acct}, aws:RequestTag/eks-cluster-arn or aws:RequestTag/eks-cluster-name). ` +
-      'Such a condition is the confused-deputy guard AWS recommends for service principals: it keeps the service from using the role on behalf of another account. ' +
-      (blocker
-        ? `Add "StringEquals": {"aws:SourceAccount": "${acct}"} by hand: ${blocker}.`
-        : `The automatic fix adds "StringEquals": {"aws:SourceAccount": "${acct}"}.`),
+    message: blocker ? `${where(s)}${text.byHand}${blocker}.` : where(s) + text.fixed,
     fixable: blocker === null,
   };
 }
+
+/** The messages after `where(s)`, by account (ACCOUNT when unknown): fixable, and up to the blocker. */
+const textsOf = perAccount((acct: string): { fixed: string; byHand: string } => {
+  const what =
+    ` trusts pods.eks.amazonaws.com without a condition tying the call to the role's account ` +
+    `(aws:SourceAccount = ${acct}, aws:SourceOrgID, aws:SourceArn in ${acct}, aws:RequestTag/eks-cluster-arn or aws:RequestTag/eks-cluster-name). ` +
+    'Such a condition is the confused-deputy guard AWS recommends for service principals: it keeps the service from using the role on behalf of another account. ';
+  return {
+    fixed: `${what}The automatic fix adds "StringEquals": {"aws:SourceAccount": "${acct}"}.`,
+    byHand: `${what}Add "StringEquals": {"aws:SourceAccount": "${acct}"} by hand: `,
+  };
+});
 
 const checkStatementOnce = perStatement(checkStatement);
 

@@ -2,6 +2,7 @@ import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { addActions, updateStatement } from '../policy/edit';
 import { allowsAction } from '../policy/query';
 import { perStatement } from './support/per-statement';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 /** Allow statements trusting pods.eks (the flags say what isAllow and trustsService would). */
@@ -32,16 +33,16 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       if ((s.flags & ALLOW_POD_IDENTITY) !== ALLOW_POD_IDENTITY) continue;
       // The answer depends on the statement only; it is kept per context (perStatement), when there is one.
       const f = ctx === undefined ? checkStatement(s) : checkStatementOnce(s, ctx);
-      if (f !== null) out.push(f);
+      if (f !== null) out = addFinding(out, f);
     }
-    return out;
+    return findingsOf(out);
   },
   fix(doc, _policy, findings) {
     let next = doc;

@@ -2,6 +2,8 @@ import { NO_FINDINGS, type Rule, type RuleFinding } from './types';
 
 /** What check returns when it has nothing to say (shared: read-only, as the engine treats it). */
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * Does any string of a JSON document (keys included) contain `${`? JSON.stringify never escapes
  * `$` or `{` and no escape sequence or structural character forms `${`, so this is what
@@ -18,9 +20,10 @@ function hasVariable(value: unknown): boolean {
     return false;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
+  // for-in over own keys is Object.keys without its array (V8 reads the object's enum cache and
+  // folds the own-property test); the test keeps out anything enumerable on a prototype.
+  for (const k in obj) {
+    if (!hasOwn.call(obj, k)) continue;
     const v = obj[k];
     if (v !== undefined && (k.includes('${') || (typeof v === 'string' ? v.includes('${') : hasVariable(v)))) return true;
   }

@@ -3,8 +3,9 @@ import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../p
 import { isAllow, statementAt } from '../policy/query';
 import { accountSet, arnAccountStart, awsAccountStart, MANY_ACCOUNTS, trustedAt } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
+import { perAccount } from './support/per-account';
 import { perStatement } from './support/per-statement';
-import type { Rule, RuleContext, RuleFinding } from './types';
+import { NO_FINDINGS, type Rule, type RuleContext, type RuleFinding } from './types';
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -42,10 +43,10 @@ interface Flagged {
   federated: string[];
   /** Removing them would leave the statement's Principal with no value at all. */
   empties: boolean;
-  /** `Statement N (sid) trusts P1, P2: ` */
-  head: string;
-  /** `account A` / `accounts A, B` */
-  accounts: string;
+  /** The statement's index. */
+  index: number;
+  /** What every message about it starts with: `Statement N (sid) trusts P1, P2: account A` / `accounts A, B`. */
+  lead: string;
   plural: boolean;
 }
 
@@ -92,7 +93,45 @@ const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagg
   const empties =
     !p.wildcard && aws.length === p.aws.length && federated.length === p.federated.length && p.service.length === 0 && p.canonicalUser.length === 0;
   const plural = distinct > 1;
-  return { aws, federated, empties, head: `${where(s)} trusts ${principals}: `, accounts: `${plural ? 'accounts' : 'account'} ${accounts}`, plural };
+  return { aws, federated, empties, index: s.index, lead: `${where(s)} trusts ${principals}: ${plural ? 'accounts' : 'account'} ${accounts}`, plural };
+});
+
+/** check's list of flagged statements (emptied after each use, so it holds on to nothing). */
+const FLAGGED: Flagged[] = [];
+
+/** The end of a message when the role's account is unknown, after Flagged.lead. */
+const UNVERIFIED_TAIL_ONE =
+  " cannot be verified as trusted: the role's account is unknown (pass --account). If it is not the role's own account, remove these principals or add the account to TRUSTED_ACCOUNTS.";
+const UNVERIFIED_TAIL_PLURAL =
+  " cannot be verified as trusted: the role's account is unknown (pass --account). If they are not the role's own account, remove these principals or add the accounts to TRUSTED_ACCOUNTS.";
+
+/** What to do about the principals (the last sentence of a message), by case. */
+const TODO_UNCONFIGURED = 0;
+const TODO_BY_HAND = 1;
+const TODO_FIX_EMPTIES = 2;
+const TODO_FIX = 3;
+const TODOS = [
+  'Remove these principals, or list the account in TRUSTED_ACCOUNTS if it is meant to be trusted (TRUSTED_ACCOUNTS is not configured, so this is not fixed automatically).',
+  'Remove these principals by hand: removing them automatically would leave the policy with no statement.',
+  'The automatic fix removes these principals and then the statement, which has nothing else to trust.',
+  'The automatic fix removes these principals.',
+];
+
+/**
+ * The ends of the messages with the role's account known (after Flagged.lead), by role account:
+ * index 2 * TODO_* + (plural ? 1 : 0). They depend on the account and the case only.
+ */
+const foreignTails = perAccount((account: string): string[] => {
+  const tails: string[] = [];
+  for (const todo of TODOS) {
+    for (const plural of [false, true]) {
+      tails.push(
+        ` ${plural ? 'are' : 'is'} neither this role's account (${account}) nor listed in TRUSTED_ACCOUNTS, ` +
+          `so ${plural ? 'those accounts' : 'that account'}, not yours, ${plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
+      );
+    }
+  }
+  return tails;
 });
 
 /** Remove the given values from Principal.AWS / Principal.Federated, keeping each element's string/list form. */
@@ -125,30 +164,30 @@ export const rule: Rule = {
     if (!policy) return [];
     const trusted = ctx.trustedAccountSet;
     const statements = policy.statements;
-    let flagged: { s: NormalizedStatement; f: Flagged }[] | null = null;
+    // The flagged statements' answers, in order (module scratch: check never nests).
+    const flagged = FLAGGED;
+    flagged.length = 0;
     let emptied = 0;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       if (!anyUntrusted(s, trusted)) continue;
       const f = flaggedOf(s, ctx);
       if (f === null) continue;
-      (flagged ??= []).push({ s, f });
+      flagged.push(f);
       if (f.empties) emptied++;
     }
-    if (flagged === null) return [];
+    const n = flagged.length;
+    if (n === 0) return NO_FINDINGS as RuleFinding[];
 
-    const out: RuleFinding[] = [];
-    if (ctx.roleAccount === null) {
+    const out: RuleFinding[] = new Array(n);
+    const account = ctx.roleAccount;
+    if (account === null) {
       // Without the role's account we cannot tell its own account from a foreign one: say so.
-      for (const { s, f } of flagged) {
-        out.push({
-          statement: s.index,
-          message:
-            `${f.head}${f.accounts} cannot be verified as trusted: the role's account is unknown (pass --account). ` +
-            `If ${f.plural ? 'they are' : 'it is'} not the role's own account, remove these principals or add ${f.plural ? 'the accounts' : 'the account'} to TRUSTED_ACCOUNTS.`,
-          fixable: false,
-        });
+      for (let i = 0; i < n; i++) {
+        const f = flagged[i];
+        out[i] = { statement: f.index, message: f.lead + (f.plural ? UNVERIFIED_TAIL_PLURAL : UNVERIFIED_TAIL_ONE), fixable: false };
       }
+      flagged.length = 0;
       return out;
     }
 
@@ -156,25 +195,17 @@ export const rule: Rule = {
     // (Statement indexes are distinct, so every statement is emptied exactly when all are.)
     const wouldEmptyPolicy = emptied === statements.length;
     const configured = ctx.trustedAccounts !== undefined;
-    for (const { s, f } of flagged) {
-      let todo: string;
-      if (!configured) {
-        todo = 'Remove these principals, or list the account in TRUSTED_ACCOUNTS if it is meant to be trusted (TRUSTED_ACCOUNTS is not configured, so this is not fixed automatically).';
-      } else if (wouldEmptyPolicy) {
-        todo = 'Remove these principals by hand: removing them automatically would leave the policy with no statement.';
-      } else if (f.empties) {
-        todo = 'The automatic fix removes these principals and then the statement, which has nothing else to trust.';
-      } else {
-        todo = 'The automatic fix removes these principals.';
-      }
-      out.push({
-        statement: s.index,
-        message:
-          `${f.head}${f.accounts} ${f.plural ? 'are' : 'is'} neither this role's account (${ctx.roleAccount}) nor listed in TRUSTED_ACCOUNTS, ` +
-          `so ${f.plural ? 'those accounts' : 'that account'}, not yours, ${f.plural ? 'decide' : 'decides'} who can assume this role. ${todo}`,
-        fixable: configured && !wouldEmptyPolicy,
-      });
+    const tails = foreignTails(account);
+    for (let i = 0; i < n; i++) {
+      const f = flagged[i];
+      let todo: number;
+      if (!configured) todo = TODO_UNCONFIGURED;
+      else if (wouldEmptyPolicy) todo = TODO_BY_HAND;
+      else if (f.empties) todo = TODO_FIX_EMPTIES;
+      else todo = TODO_FIX;
+      out[i] = { statement: f.index, message: f.lead + tails[2 * todo + (f.plural ? 1 : 0)], fixable: configured && !wouldEmptyPolicy };
     }
+    flagged.length = 0;
     return out;
   },
   fix(doc: PolicyDocument, policy: TrustPolicy, findings: RuleFinding[], ctx: RuleContext) {

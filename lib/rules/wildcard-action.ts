@@ -4,6 +4,7 @@ import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE, statementAt } f
 import { federatedKind, FederatedKind } from './support/account-arn';
 import { perStatement } from './support/per-statement';
 import type { JsonStatement } from '../policy/types';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 const WILDCARD_ACTIONS = ['*', 'sts:*'];
@@ -28,9 +29,9 @@ const NEED_TAG_SESSION = 8;
  * other Federated value (EKS or other OIDC provider, Cognito, Google, …) → AssumeRoleWithWebIdentity.
  * The union when the statement mixes kinds.
  */
-export function neededActions(s: NormalizedStatement): string[] {
+export function neededActions(s: NormalizedStatement): readonly string[] {
   const p = s.principal;
-  if (!p) return [];
+  if (!p) return NEEDED[0];
   let need = 0;
   if (p.wildcard || p.aws.length > 0) need |= NEED_ASSUME | NEED_TAG_SESSION;
   const service = p.service;
@@ -40,17 +41,21 @@ export function neededActions(s: NormalizedStatement): string[] {
   }
   const federated = p.federated;
   for (let i = 0; i < federated.length; i++) need |= federatedKind(federated[i]) === FederatedKind.Saml ? NEED_SAML : NEED_WEB_IDENTITY;
-  // In ACTION_ORDER.
+  return NEEDED[need];
+}
+
+/** The actions of each NEED_* combination, in ACTION_ORDER (shared, read-only: one list per combination). */
+const NEEDED: readonly (readonly string[])[] = Array.from({ length: 16 }, (_, need) => {
   const out: string[] = [];
   if (need & NEED_ASSUME) out.push('sts:AssumeRole');
   if (need & NEED_WEB_IDENTITY) out.push('sts:AssumeRoleWithWebIdentity');
   if (need & NEED_SAML) out.push('sts:AssumeRoleWithSAML');
   if (need & NEED_TAG_SESSION) out.push('sts:TagSession');
-  return out;
-}
+  return Object.freeze(out);
+});
 
 /** The replacement: needed actions the original statement already allowed, so the fix never widens. */
-function replacementOf(s: NormalizedStatement, needed: string[]): string[] {
+function replacementOf(s: NormalizedStatement, needed: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < needed.length; i++) if (allowsAction(s, needed[i])) out.push(needed[i]);
   return out;
@@ -63,8 +68,18 @@ function describeWildcard(s: NormalizedStatement): string {
     return `uses NotAction (${listed}): its principals get every action not listed, including STS actions added later, not just the ones they need.`;
   }
   const raw = s.raw.Action;
-  const wild = (typeof raw === 'string' ? [raw] : (raw as string[])).filter((a) => WILDCARD_ACTIONS.includes(a.toLowerCase()));
-  return `allows Action ${wild.map((a) => `"${a}"`).join(', ')}: its principals get every STS action, including ones added later, not just the ones they need.`;
+  // The wildcard actions as written, quoted and joined with ', ' (no intermediate lists).
+  let wild = '';
+  if (typeof raw === 'string') {
+    if (WILDCARD_ACTIONS.includes(raw.toLowerCase())) wild = `"${raw}"`;
+  } else {
+    const actions = raw as string[];
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i];
+      if (WILDCARD_ACTIONS.includes(a.toLowerCase())) wild = wild === '' ? `"${a}"` : `${wild}, "${a}"`;
+    }
+  }
+  return `allows Action ${wild}: its principals get every STS action, including ones added later, not just the ones they need.`;
 }
 
 /**
@@ -94,13 +109,13 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.WILDCARD_ACTION) !== 0,
   check(policy, ctx) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     const statements = policy.statements;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
-      if (isAllow(s) && isWildcardStatement(s)) out.push(answerOf(s, ctx).finding);
+      if (isAllow(s) && isWildcardStatement(s)) out = addFinding(out, answerOf(s, ctx).finding);
     }
-    return out;
+    return findingsOf(out);
   },
   fix(doc, policy, findings, ctx) {
     // What updateStatement per statement would build, with the statement list copied once.

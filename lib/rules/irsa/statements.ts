@@ -7,7 +7,8 @@
  * kept in the statement's `memo.irsa` slot, which survives a statement moving to another index.
  */
 import type { NormalizedCondition, NormalizedStatement, TrustPolicy } from '../../policy/normalize';
-import { NO_FINDINGS, type RuleContext, type RuleFinding } from '../types';
+import type { RuleContext, RuleFinding } from '../types';
+import { addFinding, findingsOf } from '../support/findings';
 import { allowsAction, isAllow, parseArn, parseOidcProvider, type OidcProvider } from '../../policy/query';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -324,7 +325,7 @@ export function irsaFindings(policy: TrustPolicy, bit: number, finding: (s: Norm
     const s = statements[i];
     const facts = irsaFacts(s);
     if (facts === null || (scanOf(s, facts) & bit) === 0) continue;
-    (out ??= []).push(finding(s, ANY_CONTEXT));
+    out = addFinding(out, finding(s, ANY_CONTEXT));
   }
-  return out ?? (NO_FINDINGS as RuleFinding[]);
+  return findingsOf(out);
 }

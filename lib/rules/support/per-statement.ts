@@ -7,6 +7,7 @@
  */
 import type { NormalizedStatement, TrustPolicy } from '../../policy/normalize';
 import type { RuleContext, RuleFinding } from '../types';
+import { addFinding, findingsOf } from './findings';
 
 let slots = 0;
 
@@ -41,13 +42,13 @@ export function statementFindings(
   flags: number,
   finding: (s: NormalizedStatement, ctx: RuleContext) => RuleFinding | null,
 ): RuleFinding[] {
-  const out: RuleFinding[] = [];
+  let out: RuleFinding[] | null = null;
   const statements = policy.statements;
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i];
     if ((s.flags & flags) !== flags) continue;
     const f = finding(s, ctx);
-    if (f !== null) out.push(f);
+    if (f !== null) out = addFinding(out, f);
   }
-  return out;
+  return findingsOf(out);
 }
