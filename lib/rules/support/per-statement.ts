@@ -21,6 +21,9 @@ export function perStatement<T>(compute: (s: NormalizedStatement, ctx: RuleConte
     let answers = s.answers;
     if (answers !== undefined && answers[slot] === key) return answers[slot + 1] as T;
     const value = compute(s, ctx);
+    // Read again: compute may have memoised a nested answer (fargate-source-arn's check asks
+    // planFix), creating the array; a new one here would throw that answer away.
+    answers = s.answers;
     if (answers === undefined) {
       // Room for every memoised function's slots (all are created as the rule modules load).
       answers = new Array(2 * slots);

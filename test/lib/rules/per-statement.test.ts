@@ -28,4 +28,18 @@ describe('perStatement', () => {
     expect(f(s, undefined as unknown as RuleContext)).toBe('answer');
     expect(f(s, undefined as unknown as RuleContext)).toBe('answer');
   });
+
+  it('keeps the answer of a memoised function called while computing another, on a fresh statement', () => {
+    // Prepare: `outer` asks `inner` on a statement that has no answers yet.
+    let innerCalls = 0;
+    const inner = perStatement(() => ++innerCalls);
+    const outer = perStatement((s, ctx) => inner(s, ctx) + 100);
+    const s = statement();
+    const ctx = {} as RuleContext;
+    // Act
+    const first = outer(s, ctx);
+    const again = inner(s, ctx);
+    // Assess: inner was computed once, its answer kept through outer's memoising.
+    expect([first, again, innerCalls]).toEqual([101, 1, 1]);
+  });
 });
