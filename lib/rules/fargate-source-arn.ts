@@ -1,4 +1,5 @@
-import { removeCondition, setCondition, updateStatement } from '../policy/edit';
+import { removeCondition, updateStatement } from '../policy/edit';
+import { setConditionOf } from './support/condition-edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
 import { isAccountId } from './support/account-arn';
@@ -414,9 +415,9 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
 function applyPlan(raw: JsonStatement, edits: Edit[]): JsonStatement {
   let next = raw;
   for (const e of edits) {
-    if (e.kind === 'set') next = setCondition(next, e.condition.operator, e.condition.rawKey, e.values.slice());
+    if (e.kind === 'set') next = setConditionOf(next, e.condition.operator, e.condition.rawKey, e.values.slice());
     else if (e.kind === 'remove') next = removeCondition(next, e.condition.operator, e.condition.rawKey);
-    else next = setCondition(next, 'ArnLike', SOURCE_ARN, e.values.slice());
+    else next = setConditionOf(next, 'ArnLike', SOURCE_ARN, e.values.slice());
   }
   return next;
 }

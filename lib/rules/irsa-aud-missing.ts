@@ -1,4 +1,5 @@
-import { setCondition, updateStatement } from '../policy/edit';
+import { updateStatement } from '../policy/edit';
+import { setConditionOf } from './support/condition-edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { statementAt } from '../policy/query';
 import { hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, type ProviderKeys, SCAN_AUD_MISSING, where } from './irsa/statements';
@@ -59,7 +60,7 @@ export const rule: Rule = {
       if (s === undefined || facts === null || facts.providers.length !== 1 || (s.principal?.federated.length ?? 0) !== 1) continue;
       const keys = facts.keys[0];
       if (hasClaimPin(s, keys.audLower)) continue;
-      next = updateStatement(next, s.index, (raw) => setCondition(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
+      next = updateStatement(next, s.index, (raw) => setConditionOf(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
     }
     return next;
   },

@@ -1,4 +1,5 @@
-import { setCondition, updateStatement } from '../policy/edit';
+import { updateStatement } from '../policy/edit';
+import { setConditionOf } from './support/condition-edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, statementAt } from '../policy/query';
 import { isAccountId } from './support/account-arn';
@@ -155,7 +156,7 @@ export const rule: Rule = {
     for (const f of findings) {
       const s = statementAt(policy, f.statement);
       if (!s || fixBlockerOnce(s, ctx) !== null) continue;
-      next = updateStatement(next, s.index, (raw) => setCondition(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
+      next = updateStatement(next, s.index, (raw) => setConditionOf(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
     }
     return next;
   },
