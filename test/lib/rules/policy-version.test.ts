@@ -1,5 +1,6 @@
 import { evaluate } from '../../../lib/engine';
 import { ACCOUNT, check, CTX, type Doc, expectFix, findingsOf } from './eks-rule-support';
+import { rule as policyVersion } from '../../../lib/rules/policy-version';
 
 const ID = 'policy-version';
 const NODE = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
@@ -59,5 +60,22 @@ describe('policy-version fix', () => {
     const policy: Doc = { Version: '2008-10-17', Statement: NODE };
 
     expectFix(ID, policy, { account: ACCOUNT }, { Version: '2012-10-17', Statement: NODE }, []);
+  });
+
+  it.each([
+    ['no Version', { Statement: NODE, Id: 'x' }, ['Version', 'Statement', 'Id']],
+    ['Version first', { Version: '2008-10-17', Statement: NODE, Id: 'x' }, ['Version', 'Statement', 'Id']],
+    ['Version after Statement', { Statement: NODE, Version: '2008-10-17', Id: 'x' }, ['Version', 'Statement', 'Id']],
+    ['an integer-like key', { 7: 'seven', Version: '2008-10-17', Statement: NODE }, ['7', 'Version', 'Statement']],
+  ])('moves Version to the front of a document with %s (integer-like keys always come first)', (_name, doc, keys) => {
+    // Prepare
+    const before = JSON.stringify(doc);
+    // Act
+    const fixed = policyVersion.fix!(doc, undefined as never, [], undefined as never);
+    // Assess
+    expect(Object.keys(fixed)).toEqual(keys);
+    expect(fixed.Version).toBe('2012-10-17');
+    expect(fixed.Statement).toBe(NODE);
+    expect(JSON.stringify(doc)).toBe(before);
   });
 });
