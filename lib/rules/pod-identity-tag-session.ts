@@ -1,5 +1,7 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { addActions, updateStatement } from '../policy/edit';
+import type { JsonStatement } from '../policy/types';
+import { sameIgnoringCase } from './support/condition-edit';
 import { allowsAction } from '../policy/query';
 import { perStatement } from './support/per-statement';
 import { addFinding, findingsOf } from './support/findings';
@@ -24,6 +26,22 @@ function checkStatement(s: NormalizedStatement): RuleFinding | null {
 
 const checkStatementOnce = perStatement(checkStatement);
 
+/**
+ * addActions(s, TAG_SESSION) (lib/policy/edit.ts) without its Set and lists of lower-cased
+ * actions: the statement with sts:TagSession appended to its Action unless already listed (in
+ * any case).
+ */
+function withTagSession(s: JsonStatement): JsonStatement {
+  const action = s.Action;
+  const current = typeof action === 'string' ? [action] : Array.isArray(action) ? (action as unknown[]) : [];
+  // Anything but strings: addActions' own answer (or error).
+  for (let i = 0; i < current.length; i++) if (typeof current[i] !== 'string') return addActions(s, TAG_SESSION);
+  for (let i = 0; i < current.length; i++) if (sameIgnoringCase(current[i] as string, TAG_SESSION[0])) return s;
+  const out = { ...s };
+  out.Action = [...current, TAG_SESSION[0]];
+  return out;
+}
+
 export const rule: Rule = {
   id: 'pod-identity-tag-session',
   severity: 'high',
@@ -46,7 +64,7 @@ export const rule: Rule = {
   },
   fix(doc, _policy, findings) {
     let next = doc;
-    for (const f of findings) if (f.statement !== null) next = updateStatement(next, f.statement, (s) => addActions(s, TAG_SESSION));
+    for (const f of findings) if (f.statement !== null) next = updateStatement(next, f.statement, withTagSession);
     return next;
   },
 };
