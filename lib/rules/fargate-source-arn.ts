@@ -1,4 +1,5 @@
-import { removeCondition, updateStatement } from '../policy/edit';
+import { removeCondition } from '../policy/edit';
+import { editStatement, finishEdits, startEdits } from './support/statement-edits';
 import { setConditionOf } from './support/condition-edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
@@ -501,16 +502,16 @@ export const rule: Rule = {
     return statementFindings(policy, ctx, ALLOW_FARGATE, checkStatementOnce);
   },
   fix(doc: PolicyDocument, policy, findings, ctx) {
-    let next = doc;
+    const out = startEdits(doc);
     for (const f of findings) {
       const s = statementAt(policy, f.statement);
       if (!s) continue;
       const plan = planFix(s, ctx);
       if (plan.ok) {
         const edits = plan.edits;
-        next = updateStatement(next, s.index, (raw) => applyPlan(raw, edits));
+        editStatement(out, s.index, (raw) => applyPlan(raw, edits));
       }
     }
-    return next;
+    return finishEdits(out);
   },
 };

@@ -1,4 +1,4 @@
-import { updateStatement } from '../policy/edit';
+import { editStatement, finishEdits, startEdits } from './support/statement-edits';
 import { setConditionOf } from './support/condition-edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { statementAt } from '../policy/query';
@@ -53,15 +53,15 @@ export const rule: Rule = {
     return irsaFindings(policy, SCAN_AUD_MISSING, audMissingFinding);
   },
   fix(doc, policy, findings) {
-    let next = doc;
+    const out = startEdits(doc);
     for (const f of findings) {
       const s = f.statement === null ? undefined : statementAt(policy, f.statement);
       const facts = s === undefined ? null : irsaFacts(s);
       if (s === undefined || facts === null || facts.providers.length !== 1 || (s.principal?.federated.length ?? 0) !== 1) continue;
       const keys = facts.keys[0];
       if (hasClaimPin(s, keys.audLower)) continue;
-      next = updateStatement(next, s.index, (raw) => setConditionOf(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
+      editStatement(out, s.index, (raw) => setConditionOf(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
     }
-    return next;
+    return finishEdits(out);
   },
 };

@@ -1,4 +1,4 @@
-import { updateStatement } from '../policy/edit';
+import { editStatement, finishEdits, startEdits } from './support/statement-edits';
 import { setConditionOf } from './support/condition-edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, statementAt } from '../policy/query';
@@ -152,12 +152,12 @@ export const rule: Rule = {
   fix(doc, policy, findings, ctx) {
     const account = ctx.roleAccount;
     if (account === null) return doc;
-    let next = doc;
+    const out = startEdits(doc);
     for (const f of findings) {
       const s = statementAt(policy, f.statement);
       if (!s || fixBlockerOnce(s, ctx) !== null) continue;
-      next = updateStatement(next, s.index, (raw) => setConditionOf(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
+      editStatement(out, s.index, (raw) => setConditionOf(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
     }
-    return next;
+    return finishEdits(out);
   },
 };

@@ -1,5 +1,6 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { addActions, updateStatement } from '../policy/edit';
+import { addActions } from '../policy/edit';
+import { editStatement, finishEdits, startEdits } from './support/statement-edits';
 import type { JsonStatement } from '../policy/types';
 import { sameIgnoringCase } from './support/condition-edit';
 import { allowsAction } from '../policy/query';
@@ -63,8 +64,8 @@ export const rule: Rule = {
     return findingsOf(out);
   },
   fix(doc, _policy, findings) {
-    let next = doc;
-    for (const f of findings) if (f.statement !== null) next = updateStatement(next, f.statement, withTagSession);
-    return next;
+    const out = startEdits(doc);
+    for (const f of findings) editStatement(out, f.statement, withTagSession);
+    return finishEdits(out);
   },
 };
