@@ -24,7 +24,8 @@ export function sameIgnoringCase(a: string, b: string): boolean {
     // ASCII lower-cases to the same length: only non-ASCII text can still match.
     return !isAscii(a) || !isAscii(b) ? a.toLowerCase() === b.toLowerCase() : false;
   }
-  for (let i = 0; i < a.length; i++) {
+  // From the end: claim keys of one provider (`…:sub`, `…:aud`) differ only there.
+  for (let i = a.length - 1; i >= 0; i--) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
