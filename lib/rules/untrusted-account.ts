@@ -134,12 +134,18 @@ const foreignTails = perAccount((account: string): string[] => {
   return tails;
 });
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Remove the given values from Principal.AWS / Principal.Federated, keeping each element's string/list form. */
 function withoutPrincipals(s: JsonStatement, remove: Flagged): JsonStatement {
   const principal = s.Principal;
   if (!principal || typeof principal !== 'object' || Array.isArray(principal)) return s;
   const next: Record<string, unknown> = {};
-  for (const [element, value] of Object.entries(principal as Record<string, unknown>)) {
+  const elements = principal as Record<string, unknown>;
+  // for-in with an own-property test: Object.entries' members in its order, without the pairs.
+  for (const element in elements) {
+    if (!hasOwn.call(elements, element)) continue;
+    const value = elements[element];
     const drop = element === 'AWS' ? remove.aws : element === 'Federated' ? remove.federated : (NO_VALUES as string[]);
     if (drop.length === 0) next[element] = value;
     else if (typeof value === 'string') {
