@@ -37,11 +37,39 @@ export function updateStatement(
   index: number,
   update: (s: JsonStatement) => JsonStatement,
 ): PolicyDocument {
-  const list = statementsOf(doc);
-  if (index < 0 || index >= list.length) return doc;
-  const next = list.slice();
-  next[index] = update(list[index]);
-  return withStatements(doc, next);
+  const edits = startEdits(doc);
+  editStatement(edits, index, update);
+  return finishEdits(edits);
+}
+
+/**
+ * Several updateStatement calls on one document, with the statement list copied and the document
+ * rebuilt once (a fix's findings often hit one document several times): startEdits, then
+ * editStatement for each edit, then finishEdits. The result is what the same updateStatement
+ * calls in the same order build.
+ */
+export interface StatementEdits {
+  readonly doc: PolicyDocument;
+  /** The document's statements (statementsOf), read-only. */
+  readonly list: JsonStatement[];
+  /** The edited copy of `list`, made on the first edit. */
+  copy: JsonStatement[] | null;
+}
+
+export function startEdits(doc: PolicyDocument): StatementEdits {
+  return { doc, list: statementsOf(doc), copy: null };
+}
+
+/** updateStatement(doc, index, update) on the edits so far: an index out of range (or null) changes nothing. */
+export function editStatement(edits: StatementEdits, index: number | null, update: (s: JsonStatement) => JsonStatement): void {
+  if (index === null || index < 0 || index >= edits.list.length) return;
+  const copy = (edits.copy ??= edits.list.slice());
+  copy[index] = update(copy[index]);
+}
+
+/** The edited document (the original when nothing was edited). */
+export function finishEdits(edits: StatementEdits): PolicyDocument {
+  return edits.copy === null ? edits.doc : withStatements(edits.doc, edits.copy);
 }
 
 /** Drop statements by index (for fixes that leave a statement with nothing to trust). */
@@ -52,11 +80,38 @@ export function removeStatements(doc: PolicyDocument, indexes: Set<number>): Pol
   );
 }
 
-function findKeyCI(obj: Record<string, unknown>, key: string): string | undefined {
-  const lower = key.toLowerCase();
+/** Is every character of `s` ASCII (so that lower-casing keeps its length)? */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/**
+ * `a.toLowerCase() === b.toLowerCase()`, without building either when both are ASCII (IRSA
+ * claim keys are ~80 characters long).
+ */
+export function sameIgnoringCase(a: string, b: string): boolean {
+  if (a.length !== b.length) {
+    // ASCII lower-cases to the same length: only non-ASCII text can still match.
+    return !isAscii(a) || !isAscii(b) ? a.toLowerCase() === b.toLowerCase() : false;
+  }
+  // From the end: claim keys of one provider (`…:sub`, `…:aud`) differ only there.
+  for (let i = a.length - 1; i >= 0; i--) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    // Two different ASCII characters: equal only as the two cases of one letter.
+    const lx = x | 32;
+    if (lx !== (y | 32) || lx < 97 || lx > 122) return false;
+  }
+  return true;
+}
+
+/** The first own key of `obj` equal to `key` ignoring case (operators and condition keys are case-insensitive). */
+export function findKeyIgnoringCase(obj: Record<string, unknown>, key: string): string | undefined {
   const keys = Object.keys(obj);
-  // Lower-casing never shortens a string, so a longer key cannot match.
-  for (let i = 0; i < keys.length; i++) if (keys[i].length <= lower.length && keys[i].toLowerCase() === lower) return keys[i];
+  for (let i = 0; i < keys.length; i++) if (sameIgnoringCase(keys[i], key)) return keys[i];
   return undefined;
 }
 
@@ -66,16 +121,45 @@ export function compactList(values: string[]): string | string[] {
 }
 
 /**
+ * `copyWith({}, key, value)`, as a literal for the keys fixes write. A literal gets its hidden
+ * class from its boilerplate; adding a key to `{}` looks up the empty object's transitions, which
+ * thousands of distinct IRSA claim keys fill past V8's limit, after which every such add builds a
+ * fresh hidden class.
+ */
+function singleMember(key: string, value: unknown): Record<string, unknown> {
+  switch (key) {
+    case 'aws:SourceArn':
+      return { 'aws:SourceArn': value };
+    case 'aws:SourceAccount':
+      return { 'aws:SourceAccount': value };
+    case 'ArnLike':
+      return { ArnLike: value };
+    case 'StringEquals':
+      return { StringEquals: value };
+    default:
+      return copyWith({}, key, value);
+  }
+}
+
+/**
  * Set `Condition[operator][key]` to `values`, reusing the operator block and key spelling already
  * present (operators and keys are case-insensitive).
  */
 export function setCondition(s: JsonStatement, operator: string, key: string, values: string[]): JsonStatement {
-  const cond = (s.Condition && typeof s.Condition === 'object' ? s.Condition : {}) as Record<string, unknown>;
-  const opKey = Object.hasOwn(cond, operator) ? operator : (findKeyCI(cond, operator) ?? operator);
-  const block = (cond[opKey] && typeof cond[opKey] === 'object' ? cond[opKey] : {}) as Record<string, unknown>;
-  const k = Object.hasOwn(block, key) ? key : (findKeyCI(block, key) ?? key);
+  const present = s.Condition && typeof s.Condition === 'object';
+  const cond = (present ? s.Condition : null) as Record<string, unknown> | null;
+  const opKey = cond === null ? operator : Object.hasOwn(cond, operator) ? operator : (findKeyIgnoringCase(cond, operator) ?? operator);
+  const current = cond === null ? undefined : cond[opKey];
+  const block = (current && typeof current === 'object' ? current : null) as Record<string, unknown> | null;
+  const value = compactList(values);
+  let nextBlock: Record<string, unknown>;
+  if (block === null) nextBlock = singleMember(key, value);
+  else {
+    const k = Object.hasOwn(block, key) ? key : (findKeyIgnoringCase(block, key) ?? key);
+    nextBlock = copyWith(block, k, value);
+  }
   const out = { ...s };
-  out.Condition = copyWith(cond, opKey, copyWith(block, k, compactList(values)));
+  out.Condition = cond === null ? singleMember(opKey, nextBlock) : copyWith(cond, opKey, nextBlock);
   return out;
 }
 
@@ -91,24 +175,42 @@ export function removeCondition(s: JsonStatement, operator: string, rawKey: stri
   return next;
 }
 
-/** Add actions to a statement's Action (string or list), keeping what is there. */
+/**
+ * Add actions to a statement's Action (string or list), keeping what is there; an action already
+ * listed (in any case) is not added again.
+ */
 export function addActions(s: JsonStatement, actions: string[]): JsonStatement {
-  const current = typeof s.Action === 'string' ? [s.Action] : Array.isArray(s.Action) ? (s.Action as string[]) : [];
-  const lower = new Set(current.map((a) => a.toLowerCase()));
-  const added = actions.filter((a) => !lower.has(a.toLowerCase()));
-  if (added.length === 0) return s;
+  const action = s.Action;
+  const current = typeof action === 'string' ? [action] : Array.isArray(action) ? (action as unknown[]) : [];
+  let added: string[] | null = null;
+  for (let j = 0; j < actions.length; j++) {
+    let listed = false;
+    for (let i = 0; i < current.length && !listed; i++) {
+      const c = current[i];
+      listed = typeof c === 'string' && sameIgnoringCase(c, actions[j]);
+    }
+    if (!listed) (added ??= []).push(actions[j]);
+  }
+  if (added === null) return s;
   const out = { ...s };
   out.Action = [...current, ...added];
   return out;
 }
 
-/** Replace Action/NotAction with an explicit Action list. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Replace Action/NotAction with an explicit Action list. for-in with an own-property test visits
+ * the members Object.entries lists, in its order, without building the pairs.
+ */
 export function setActions(s: JsonStatement, actions: string[]): JsonStatement {
   const next: JsonStatement = {};
-  for (const [k, v] of Object.entries(s)) {
-    if (k === 'NotAction') next.Action = compactList(actions);
-    else if (k === 'Action') next.Action = compactList(actions);
-    else next[k] = v;
+  for (const k in s) {
+    if (!hasOwn.call(s, k)) continue;
+    if (k === 'NotAction' || k === 'Action') next.Action = compactList(actions);
+    // An own "__proto__" member stays a member (a store would set the prototype).
+    else if (k === '__proto__') Object.defineProperty(next, k, { value: s[k], enumerable: true, writable: true, configurable: true });
+    else next[k] = s[k];
   }
   return next;
 }

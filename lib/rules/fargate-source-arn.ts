@@ -1,6 +1,4 @@
-import { removeCondition } from '../policy/edit';
-import { editStatement, finishEdits, startEdits } from './support/statement-edits';
-import { setConditionOf } from './support/condition-edit';
+import { editStatement, finishEdits, removeCondition, setCondition, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
 import { isAccountId } from './support/account-arn';
@@ -416,9 +414,9 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
 function applyPlan(raw: JsonStatement, edits: Edit[]): JsonStatement {
   let next = raw;
   for (const e of edits) {
-    if (e.kind === 'set') next = setConditionOf(next, e.condition.operator, e.condition.rawKey, e.values.slice());
+    if (e.kind === 'set') next = setCondition(next, e.condition.operator, e.condition.rawKey, e.values.slice());
     else if (e.kind === 'remove') next = removeCondition(next, e.condition.operator, e.condition.rawKey);
-    else next = setConditionOf(next, 'ArnLike', SOURCE_ARN, e.values.slice());
+    else next = setCondition(next, 'ArnLike', SOURCE_ARN, e.values.slice());
   }
   return next;
 }

@@ -1,5 +1,4 @@
-import { editStatement, finishEdits, startEdits } from './support/statement-edits';
-import { setConditionOf } from './support/condition-edit';
+import { editStatement, finishEdits, setCondition, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { statementAt } from '../policy/query';
 import { hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, type ProviderKeys, SCAN_AUD_MISSING, where } from './irsa/statements';
@@ -60,7 +59,7 @@ export const rule: Rule = {
       if (s === undefined || facts === null || facts.providers.length !== 1 || (s.principal?.federated.length ?? 0) !== 1) continue;
       const keys = facts.keys[0];
       if (hasClaimPin(s, keys.audLower)) continue;
-      editStatement(out, s.index, (raw) => setConditionOf(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
+      editStatement(out, s.index, (raw) => setCondition(raw, 'StringEquals', keys.aud, [IRSA_AUDIENCE]));
     }
     return finishEdits(out);
   },

@@ -1,5 +1,4 @@
-import { editStatement, finishEdits, startEdits } from './support/statement-edits';
-import { setConditionOf } from './support/condition-edit';
+import { editStatement, finishEdits, setCondition, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, statementAt } from '../policy/query';
 import { isAccountId } from './support/account-arn';
@@ -156,7 +155,7 @@ export const rule: Rule = {
     for (const f of findings) {
       const s = statementAt(policy, f.statement);
       if (!s || fixBlockerOnce(s, ctx) !== null) continue;
-      editStatement(out, s.index, (raw) => setConditionOf(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
+      editStatement(out, s.index, (raw) => setCondition(raw, 'StringEquals', SOURCE_ACCOUNT, [account]));
     }
     return finishEdits(out);
   },

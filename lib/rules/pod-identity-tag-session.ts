@@ -1,8 +1,5 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { addActions } from '../policy/edit';
-import { editStatement, finishEdits, startEdits } from './support/statement-edits';
-import type { JsonStatement } from '../policy/types';
-import { sameIgnoringCase } from './support/condition-edit';
+import { addActions, editStatement, finishEdits, startEdits } from '../policy/edit';
 import { allowsAction } from '../policy/query';
 import { perStatement } from './support/per-statement';
 import { addFinding, findingsOf } from './support/findings';
@@ -27,22 +24,6 @@ function checkStatement(s: NormalizedStatement): RuleFinding | null {
 
 const checkStatementOnce = perStatement(checkStatement);
 
-/**
- * addActions(s, TAG_SESSION) (lib/policy/edit.ts) without its Set and lists of lower-cased
- * actions: the statement with sts:TagSession appended to its Action unless already listed (in
- * any case).
- */
-function withTagSession(s: JsonStatement): JsonStatement {
-  const action = s.Action;
-  const current = typeof action === 'string' ? [action] : Array.isArray(action) ? (action as unknown[]) : [];
-  // Anything but strings: addActions' own answer (or error).
-  for (let i = 0; i < current.length; i++) if (typeof current[i] !== 'string') return addActions(s, TAG_SESSION);
-  for (let i = 0; i < current.length; i++) if (sameIgnoringCase(current[i] as string, TAG_SESSION[0])) return s;
-  const out = { ...s };
-  out.Action = [...current, TAG_SESSION[0]];
-  return out;
-}
-
 export const rule: Rule = {
   id: 'pod-identity-tag-session',
   severity: 'high',
@@ -65,7 +46,7 @@ export const rule: Rule = {
   },
   fix(doc, _policy, findings) {
     const out = startEdits(doc);
-    for (const f of findings) editStatement(out, f.statement, withTagSession);
+    for (const f of findings) editStatement(out, f.statement, (s) => addActions(s, TAG_SESSION));
     return finishEdits(out);
   },
 };

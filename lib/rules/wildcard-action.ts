@@ -1,4 +1,4 @@
-import { compactList, statementsOf, withStatements } from '../policy/edit';
+import { setActions, statementsOf, withStatements } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE, statementAt } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
@@ -86,25 +86,6 @@ function describeWildcard(s: NormalizedStatement): string {
  * The finding for a wildcard statement and its fix's replacement actions: they depend on the
  * statement only (and its index), so they are memoised with it. Read-only.
  */
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/**
- * setActions (lib/policy/edit.ts): the statement with Action/NotAction replaced by an explicit
- * Action list. for-in with an own-property test visits what Object.entries lists, in the same
- * order, without building the pairs (statements share a few shapes, so V8's enum cache serves it).
- */
-function withActions(s: JsonStatement, actions: string[]): JsonStatement {
-  const next: JsonStatement = {};
-  for (const k in s) {
-    if (!hasOwn.call(s, k)) continue;
-    const v = s[k];
-    if (k === 'NotAction' || k === 'Action') next.Action = compactList(actions);
-    // A plain store, as setActions does (for "__proto__" too).
-    else next[k] = v;
-  }
-  return next;
-}
-
 const answerOf = perStatement((s: NormalizedStatement): { finding: RuleFinding; replacement: string[] } => {
   const needed = neededActions(s);
   const replacement = replacementOf(s, needed);
@@ -148,7 +129,7 @@ export const rule: Rule = {
       const i = s.index;
       if (replacement.length > 0 && i >= 0 && i < list.length) {
         updated ??= list.slice();
-        updated[i] = withActions(updated[i], replacement);
+        updated[i] = setActions(updated[i], replacement);
       }
     }
     return updated !== null ? withStatements(doc, updated) : doc;

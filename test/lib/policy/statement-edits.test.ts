@@ -1,7 +1,12 @@
-/** startEdits/editStatement/finishEdits build what updateStatement calls in turn build (lib/rules/support/statement-edits.ts). */
-import { updateStatement } from '../../../../lib/policy/edit';
-import type { JsonStatement, PolicyDocument } from '../../../../lib/policy/types';
-import { editStatement, finishEdits, startEdits } from '../../../../lib/rules/support/statement-edits';
+/** startEdits/editStatement/finishEdits (and updateStatement, built on them) edit as the straightforward updateStatement below does, edit after edit. */
+import { editStatement, finishEdits, startEdits, statementsOf, updateStatement, withStatements } from '../../../lib/policy/edit';
+import type { JsonStatement, PolicyDocument } from '../../../lib/policy/types';
+
+function referenceUpdate(doc: PolicyDocument, index: number, update: (s: JsonStatement) => JsonStatement): PolicyDocument {
+  const list = statementsOf(doc);
+  if (index < 0 || index >= list.length) return doc;
+  return withStatements(doc, list.map((s, i) => (i === index ? update(s) : s)));
+}
 
 const tag = (name: string) => (s: JsonStatement): JsonStatement => ({ ...s, Sid: `${String(s.Sid ?? '')}${name}` });
 
@@ -13,13 +18,16 @@ describe('statement edits', () => {
   ];
   const plans: (number | null)[][] = [[], [0], [2, 0, 2], [1, 5, -1, null, 1]];
 
-  it.each(docs.flatMap(([name, doc]) => plans.map((plan) => [name, doc, plan] as const)))('on %s, edits %j as updateStatement in turn does', (_name, doc, plan) => {
+  it.each(docs.flatMap(([name, doc]) => plans.map((plan) => [name, doc, plan] as const)))('on %s, edits %j as the reference does in turn', (_name, doc, plan) => {
     // Prepare
     const before = JSON.stringify(doc);
     let want = doc;
+    let oneByOne = doc;
     for (let k = 0; k < plan.length; k++) {
       const at = plan[k];
-      if (at !== null) want = updateStatement(want, at, tag(`+${k}`));
+      if (at === null) continue;
+      want = referenceUpdate(want, at, tag(`+${k}`));
+      oneByOne = updateStatement(oneByOne, at, tag(`+${k}`));
     }
     // Act
     const edits = startEdits(doc);
@@ -27,6 +35,7 @@ describe('statement edits', () => {
     const got = finishEdits(edits);
     // Assess: the same document, key order included; the input untouched; nothing edited, nothing copied.
     expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+    expect(JSON.stringify(oneByOne)).toBe(JSON.stringify(want));
     expect(got === doc).toBe(want === doc);
     expect(JSON.stringify(doc)).toBe(before);
   });
