@@ -133,6 +133,9 @@ function anyFixable(fs: RuleFinding[] | undefined): boolean {
   return false;
 }
 
+/** In a for-in over the same object, V8 answers `hasOwnProperty.call(obj, key)` from the loop's own check. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * Structural equality of two JSON documents, key order included (what comparing their
  * JSON.stringify did: arrays compare by length and element, as serialised). Fixes share untouched
@@ -156,11 +159,11 @@ function sameJson(a: unknown, b: unknown): boolean {
   const ob = b as Record<string, unknown>;
   let count = 0;
   for (const k in oa) {
-    if (!Object.hasOwn(oa, k)) continue;
+    if (!hasOwn.call(oa, k)) continue;
     if (!Object.hasOwn(ob, k) || !sameJson(oa[k], ob[k])) return false;
     count++;
   }
-  for (const k in ob) if (Object.hasOwn(ob, k)) count--;
+  for (const k in ob) if (hasOwn.call(ob, k)) count--;
   if (count !== 0) return false;
   // Same members: same document only if also in the same order.
   const ka = Object.keys(oa);

@@ -197,6 +197,7 @@ export function addActions(s: JsonStatement, actions: string[]): JsonStatement {
   return out;
 }
 
+/** In a for-in over the same object, V8 answers `hasOwnProperty.call(obj, key)` from the loop's own check. */
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
@@ -282,7 +283,7 @@ export function lengthDelta(next: unknown, prev: unknown): number {
   let membersNext = 0;
   let membersPrev = 0;
   for (const k in n) {
-    if (!Object.hasOwn(n, k)) continue;
+    if (!hasOwn.call(n, k)) continue;
     const v = n[k];
     if (v === undefined) continue;
     membersNext++;
@@ -290,7 +291,7 @@ export function lengthDelta(next: unknown, prev: unknown): number {
     d += w === undefined ? stringLength(k) + 1 + parsedJsonLength(v) : lengthDelta(v, w);
   }
   for (const k in p) {
-    if (!Object.hasOwn(p, k)) continue;
+    if (!hasOwn.call(p, k)) continue;
     const w = p[k];
     if (w === undefined) continue;
     membersPrev++;
