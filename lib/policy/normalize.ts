@@ -451,9 +451,6 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   let hasNA = false;
   let hasR = false;
   let hasNR = false;
-  let ownEffect = false;
-  let ownSid = false;
-  let ownCondition = false;
   let effect: unknown;
   let sid: unknown;
   let condition: unknown;
@@ -465,15 +462,12 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
     if (!hasOwn.call(raw, k)) continue;
     switch (k) {
       case 'Sid':
-        ownSid = true;
         sid = raw[k];
         break;
       case 'Effect':
-        ownEffect = true;
         effect = raw[k];
         break;
       case 'Condition':
-        ownCondition = true;
         condition = raw[k];
         break;
       case 'Principal':
@@ -502,10 +496,11 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
         local.push(`Statement[${index}] has an unknown element ${describeValue(k)}`);
     }
   }
-  // Effect, Sid and Condition are read whether own or not (an object input may inherit them).
-  if (!ownEffect) effect = raw.Effect;
-  if (!ownSid) sid = raw.Sid;
-  if (!ownCondition) condition = raw.Condition;
+  // Effect, Sid and Condition are read whether own or not (an object input may inherit them);
+  // reading again what the loop found undefined gives undefined again.
+  if (effect === undefined) effect = raw.Effect;
+  if (sid === undefined) sid = raw.Sid;
+  if (condition === undefined) condition = raw.Condition;
   if (effect === undefined) local.push(`Statement[${index}] has no Effect`);
   else if (effect !== 'Allow' && effect !== 'Deny') local.push(`Statement[${index}].Effect is ${describeValue(effect)}, not "Allow" or "Deny"`);
   if (hasR || hasNR) local.push(`Statement[${index}] has ${hasR ? 'Resource' : 'NotResource'}, which a trust policy must not have`);
