@@ -2,6 +2,7 @@ import { editStatement, finishEdits, removeCondition, setCondition, startEdits }
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
 import { isAccountId } from './support/account-arn';
+import { perAccount } from './support/per-account';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement, statementFindings } from './support/per-statement';
 import type { Rule, RuleContext, RuleFinding } from './types';
@@ -96,7 +97,7 @@ function newTargetFacts(targets: readonly string[]): TargetFacts {
  * the role's account and partition alone: shared by every such context (a run sees few accounts),
  * by account and then partition.
  */
-const fallbackFacts = new Map<string, Map<string, TargetFacts>>();
+const fallbackFacts = perAccount((): Map<string, TargetFacts> => new Map());
 
 function targetFactsOf(ctx: RuleContext): TargetFacts {
   const f = factsOf(ctx);
@@ -105,12 +106,7 @@ function targetFactsOf(ctx: RuleContext): TargetFacts {
   const profiles = ctx.fargateProfileArns;
   let facts: TargetFacts;
   if (account !== null && (profiles === undefined || (Array.isArray(profiles) && profiles.length === 0))) {
-    let byPartition = fallbackFacts.get(account);
-    if (byPartition === undefined) {
-      if (fallbackFacts.size >= 64) fallbackFacts.clear();
-      byPartition = new Map();
-      fallbackFacts.set(account, byPartition);
-    }
+    const byPartition = fallbackFacts(account);
     let shared = byPartition.get(ctx.partition);
     if (shared === undefined) {
       shared = newTargetFacts(targetSourceArns(ctx));
