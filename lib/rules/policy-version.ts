@@ -1,7 +1,5 @@
 import { NO_FINDINGS, type Rule, type RuleFinding } from './types';
 
-/** What check returns when it has nothing to say (shared: read-only, as the engine treats it). */
-
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
@@ -30,12 +28,6 @@ function hasVariable(value: unknown): boolean {
   return false;
 }
 
-/** The first key for-in visits (the first enumerable own one, when there is one), or null. */
-function firstKey(obj: object): string | null {
-  for (const k in obj) return k;
-  return null;
-}
-
 export const rule: Rule = {
   id: 'policy-version',
   severity: 'low',
@@ -57,16 +49,7 @@ export const rule: Rule = {
     ];
   },
   fix(doc) {
-    // Version first, as IAM and people write it: `{ Version, ...rest }` with rest = doc without
-    // Version. Object rest takes a slow generic path; for the usual documents a spread builds
-    // the same object: without a Version of its own, after the new one; with Version as its
-    // first key (integer-like keys would come before it), copied and then overwritten in place.
-    if (!hasOwn.call(doc, 'Version')) return { Version: '2012-10-17', ...doc };
-    if (firstKey(doc) === 'Version') {
-      const out = { ...doc };
-      out.Version = '2012-10-17';
-      return out;
-    }
+    // Version first, as IAM and people write it.
     const { Version: _v, ...rest } = doc;
     return { Version: '2012-10-17', ...rest };
   },
