@@ -1,4 +1,4 @@
-import { copyWith, statementsOf, withStatements } from '../policy/edit';
+import { copyWith, editStatement, finishEdits, removeStatements, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
 import { isAllow, statementAt } from '../policy/query';
 import { accountSet, arnAccountStart, awsAccountStart, MANY_ACCOUNTS, trustedAt } from './support/account-arn';
@@ -217,31 +217,17 @@ export const rule: Rule = {
   fix(doc: PolicyDocument, policy: TrustPolicy, findings: RuleFinding[], ctx: RuleContext) {
     // Only with a known account and a configured allow list is "untrusted" a fact, not a guess.
     if (ctx.roleAccount === null || ctx.trustedAccounts === undefined) return doc;
-    // What updateStatement per statement and then removeStatements would build, with the
-    // statement list copied once.
-    const list = statementsOf(doc);
-    let updated: JsonStatement[] | null = null;
+    const out = startEdits(doc);
     let drop: Set<number> | null = null;
     for (const finding of findings) {
-      const at = finding.statement;
-      const s = statementAt(policy, at);
+      const s = statementAt(policy, finding.statement);
       if (!s) continue;
       const f = flaggedOf(s, ctx);
       if (f === null) continue;
-      const i = s.index;
-      if (f.empties) (drop ??= new Set<number>()).add(i);
-      else if (i >= 0 && i < list.length) {
-        updated ??= list.slice();
-        updated[i] = withoutPrincipals(updated[i], f);
-      }
+      if (f.empties) (drop ??= new Set<number>()).add(s.index);
+      else editStatement(out, s.index, (raw) => withoutPrincipals(raw, f));
     }
-    if (drop !== null) {
-      const from = updated ?? list;
-      const kept: JsonStatement[] = [];
-      // (as filter does: holes are skipped)
-      for (let i = 0; i < from.length; i++) if (i in from && !drop.has(i)) kept.push(from[i]);
-      return withStatements(doc, kept);
-    }
-    return updated !== null ? withStatements(doc, updated) : doc;
+    const edited = finishEdits(out);
+    return drop === null ? edited : removeStatements(edited, drop);
   },
 };

@@ -1,9 +1,8 @@
-import { setActions, statementsOf, withStatements } from '../policy/edit';
+import { editStatement, finishEdits, setActions, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE, statementAt } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
 import { perStatement } from './support/per-statement';
-import type { JsonStatement } from '../policy/types';
 import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
@@ -118,20 +117,13 @@ export const rule: Rule = {
     return findingsOf(out);
   },
   fix(doc, policy, findings, ctx) {
-    // What updateStatement per statement would build, with the statement list copied once.
-    const list = statementsOf(doc);
-    let updated: JsonStatement[] | null = null;
+    const out = startEdits(doc);
     for (const f of findings) {
-      const at = f.statement;
-      const s = statementAt(policy, at);
+      const s = statementAt(policy, f.statement);
       if (!s || !isWildcardStatement(s)) continue;
       const replacement = answerOf(s, ctx).replacement;
-      const i = s.index;
-      if (replacement.length > 0 && i >= 0 && i < list.length) {
-        updated ??= list.slice();
-        updated[i] = setActions(updated[i], replacement);
-      }
+      if (replacement.length > 0) editStatement(out, s.index, (raw) => setActions(raw, replacement));
     }
-    return updated !== null ? withStatements(doc, updated) : doc;
+    return finishEdits(out);
   },
 };
