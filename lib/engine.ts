@@ -103,6 +103,11 @@ export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | nul
 function runCheck(rule: Rule, policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[] {
   // Rules that say they cannot apply to this policy's statements are not asked.
   if (policy !== null && rule.appliesTo !== undefined && !rule.appliesTo(policy.allowFlags)) return NO_FINDINGS as RuleFinding[];
+  return checkRule(rule, policy, ctx);
+}
+
+/** runCheck for a rule known to apply. */
+function checkRule(rule: Rule, policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[] {
   try {
     return rule.check(policy, ctx);
   } catch (e) {
@@ -172,6 +177,39 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Positions in a rule list of the rules that apply to a policy: all of them, and those with a fix. */
+interface Applicable {
+  check: number[];
+  fix: number[];
+}
+
+/**
+ * A rule list, and which of its rules apply by the value of a policy's allow flags. `appliesTo`
+ * depends on the flags alone (lib/rules/types.ts), and they take 10 bits, so each rule is asked
+ * once per flags value seen instead of once per evaluation.
+ */
+class RuleList {
+  private readonly byFlags: (Applicable | undefined)[] = [];
+
+  constructor(readonly rules: readonly Rule[]) {}
+
+  applicable(flags: number): Applicable {
+    let a = this.byFlags[flags];
+    if (a === undefined) {
+      a = { check: [], fix: [] };
+      for (let i = 0; i < this.rules.length; i++) {
+        const rule = this.rules[i];
+        if (rule.appliesTo !== undefined && !rule.appliesTo(flags)) continue;
+        a.check.push(i);
+        if (rule.fix) a.fix.push(i);
+      }
+      // Flags are small non-negative integers (StatementFlags); anything else is not kept.
+      if (flags >= 0 && flags < 4096 && Number.isInteger(flags)) this.byFlags[flags] = a;
+    }
+    return a;
+  }
+}
+
 /** Rule results by the rule's position in its rule list (undefined: none). */
 type ByRule = (RuleFinding[] | undefined)[];
 
@@ -189,28 +227,32 @@ interface FixOutcome {
  * Apply the fixes of `rules` until no fixable finding remains (or passes run out). Findings are
  * recomputed after each change, since a fix may shift statement indexes.
  */
-function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContext, initial: ByRule): FixOutcome {
+function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initial: ByRule): FixOutcome {
+  const rules = list.rules;
   const n = rules.length;
   let doc = policy.raw;
   let current = policy;
   let fresh = true; // `initial` still describes `doc`
   let failed: (string | undefined)[] | null = null;
   let checks: ByRule = new Array(n);
+  // The rules with a fix that apply to `current` (the others find nothing in it), by position.
+  let fixing = list.applicable(current.allowFlags).fix;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     let changed = false;
-    for (let i = 0; i < n; i++) {
+    for (let j = 0; j < fixing.length; j++) {
+      const i = fixing[j];
       const rule = rules[i];
-      if (!rule.fix || (failed !== null && failed[i] !== undefined)) continue;
+      if (failed !== null && failed[i] !== undefined) continue;
       // Checked against `current` in the last pass without changing it: checks and fixes are
       // pure, so doing it again would change nothing either.
       if (!fresh && checks[i] !== undefined) continue;
-      const all = fresh ? (initial[i] ?? (NO_FINDINGS as RuleFinding[])) : runCheck(rule, current, ctx);
+      const all = fresh ? (initial[i] ?? (NO_FINDINGS as RuleFinding[])) : checkRule(rule, current, ctx);
       checks[i] = all;
       if (!anyFixable(all)) continue;
       const findings = fixableOf(all);
       let next: PolicyDocument;
       try {
-        next = rule.fix(doc, current, findings, ctx);
+        next = rule.fix!(doc, current, findings, ctx);
       } catch (e) {
         (failed ??= new Array(n))[i] = (e as Error)?.message ?? String(e);
         continue;
@@ -224,6 +266,10 @@ function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContex
       doc = next;
       current = reparsed.policy;
       checks = new Array(n);
+      // The fix may have changed which rules apply: go on with the rules after this one.
+      fixing = list.applicable(current.allowFlags).fix;
+      j = -1;
+      while (j + 1 < fixing.length && fixing[j + 1] <= i) j++;
       fresh = false;
       changed = true;
     }
@@ -233,9 +279,9 @@ function applyFixes(policy: TrustPolicy, rules: readonly Rule[], ctx: RuleContex
   return { doc: doc === policy.raw ? null : doc, failed, current, checks };
 }
 
-const TRUST_RULES = RULES.filter((r) => r.scope === 'trust-policy');
+const TRUST_RULES = new RuleList(RULES.filter((r) => r.scope === 'trust-policy'));
 const ASSOCIATION_RULES = RULES.filter((r) => r.scope === 'association');
-const TARGET_RULES = RULES.filter((r) => r.scope === 'target-role');
+const TARGET_RULES = new RuleList(RULES.filter((r) => r.scope === 'target-role'));
 const PERMISSION_RULES = RULES.filter((r) => r.scope === 'permissions');
 
 interface SubjectResult {
@@ -246,16 +292,20 @@ interface SubjectResult {
 /** Evaluate one document against a rule set, fix what can be fixed, and add the findings to `findings`. */
 function evaluateSubject(
   policy: TrustPolicy,
-  rules: readonly Rule[],
+  list: RuleList,
   ctx: RuleContext,
   subject: Finding['subject'],
   findings: Finding[],
 ): SubjectResult {
+  const rules = list.rules;
   const n = rules.length;
   const byRule: ByRule = new Array(n);
   let fixable = false;
-  for (let i = 0; i < n; i++) {
-    const fs = runCheck(rules[i], policy, ctx);
+  // Only the rules that apply to the policy are asked (the others find nothing in it).
+  const checking = list.applicable(policy.allowFlags).check;
+  for (let j = 0; j < checking.length; j++) {
+    const i = checking[j];
+    const fs = checkRule(rules[i], policy, ctx);
     if (fs.length > 0) {
       byRule[i] = fs;
       if (!fixable && anyFixable(fs)) fixable = true;
@@ -268,7 +318,7 @@ function evaluateSubject(
   let failed: (string | undefined)[] | null = null;
   // A service-linked role is AWS's to change: its findings are reported, nothing is fixed.
   if (fixable && !isServiceLinked(ctx)) {
-    const outcome = applyFixes(policy, rules, ctx, byRule);
+    const outcome = applyFixes(policy, list, ctx, byRule);
     failed = outcome.failed;
     if (outcome.doc) {
       fixed = outcome.doc;
@@ -388,7 +438,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
         findings.push(...invalidFindings(target.problems, 'target-role'));
       }
     } else {
-      for (const rule of TARGET_RULES) for (const f of runCheck(rule, null, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, 'target-role'));
+      for (const rule of TARGET_RULES.rules) for (const f of runCheck(rule, null, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, 'target-role'));
     }
   }
   for (const rule of PERMISSION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, undefined));
