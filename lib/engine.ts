@@ -234,7 +234,7 @@ function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initi
   let current = policy;
   let fresh = true; // `initial` still describes `doc`
   let failed: (string | undefined)[] | null = null;
-  let checks: ByRule = new Array(n);
+  const checks: ByRule = new Array(n);
   // The rules with a fix that apply to `current` (the others find nothing in it), by position.
   let fixing = list.applicable(current.allowFlags).fix;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -265,7 +265,7 @@ function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initi
       }
       doc = next;
       current = reparsed.policy;
-      checks = new Array(n);
+      checks.fill(undefined);
       // The fix may have changed which rules apply: go on with the rules after this one.
       fixing = list.applicable(current.allowFlags).fix;
       j = -1;
@@ -313,40 +313,34 @@ function evaluateSubject(
   }
   let fixed: PolicyDocument | null = null;
   const fixedRuleIds: RuleId[] = [];
-  // Rules whose fix resolved their fixable findings, by position.
-  let resolved: boolean[] | null = null;
+  let outcome: FixOutcome | null = null;
   let failed: (string | undefined)[] | null = null;
   // A service-linked role is AWS's to change: its findings are reported, nothing is fixed.
   if (fixable && !isServiceLinked(ctx)) {
-    const outcome = applyFixes(policy, list, ctx, byRule);
+    outcome = applyFixes(policy, list, ctx, byRule);
     failed = outcome.failed;
-    if (outcome.doc) {
-      fixed = outcome.doc;
-      resolved = new Array(n).fill(false);
-      // Only rules with fixable findings matter below; the fix loop's last pass checked most of
-      // them against the fixed document already.
-      // A rule's fix worked when no more of its findings remain than it had unfixable ones
-      // (a rule may report fixable and unfixable findings side by side).
-      for (let i = 0; i < n; i++) {
-        const fs = byRule[i];
-        if (!anyFixable(fs)) continue;
-        const remaining = outcome.checks[i] ?? runCheck(rules[i], outcome.current, ctx);
-        let unfixable = 0;
-        for (const f of fs!) if (!f.fixable) unfixable++;
-        if (remaining.length <= unfixable) {
-          fixedRuleIds.push(rules[i].id);
-          resolved[i] = true;
-        }
-      }
-    }
+    fixed = outcome.doc;
   }
   for (let i = 0; i < n; i++) {
     const fs = byRule[i];
     if (fs === undefined) continue;
     const rule = rules[i];
+    // A rule's fix worked when no more of its findings remain in the fixed document than it had
+    // unfixable ones (a rule may report fixable and unfixable findings side by side). The fix
+    // loop's last pass checked most such rules against the fixed document already.
+    let resolved = false;
+    if (fixed !== null && anyFixable(fs)) {
+      const remaining = outcome!.checks[i] ?? runCheck(rule, outcome!.current, ctx);
+      let unfixable = 0;
+      for (const f of fs) if (!f.fixable) unfixable++;
+      if (remaining.length <= unfixable) {
+        fixedRuleIds.push(rule.id);
+        resolved = true;
+      }
+    }
     const fixFailed = failed !== null && failed[i] !== undefined;
     // A fixable finding that the fix did not resolve is reported as not fixable.
-    const ok = resolved !== null && !fixFailed && resolved[i];
+    const ok = resolved && !fixFailed;
     for (const f of fs) {
       let message = f.message;
       if (f.fixable && fixFailed) message += ` (the automatic fix failed: ${failed![i]})`;
@@ -414,8 +408,8 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   const findings: Finding[] = [];
   let fixedPolicy: PolicyDocument | null = null;
   let fixedTargetPolicy: PolicyDocument | null | undefined;
-  const fixedRuleIds: RuleId[] = [];
-  const fixedTargetRuleIds: RuleId[] = [];
+  let fixedRuleIds: RuleId[] = [];
+  let fixedTargetRuleIds: RuleId[] = [];
   let fixRejected: string | undefined;
   let targetPolicy: TrustPolicy | null = null;
 
@@ -423,7 +417,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   if (policy) {
     const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, findings);
     fixedPolicy = r.fixed;
-    fixedRuleIds.push(...r.fixedRuleIds);
+    fixedRuleIds = r.fixedRuleIds;
   }
   if (context.association) {
     for (const rule of ASSOCIATION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, f, 'association'));
@@ -433,7 +427,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
         targetPolicy = target.policy;
         const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', findings);
         fixedTargetPolicy = r.fixed;
-        fixedTargetRuleIds.push(...r.fixedRuleIds);
+        fixedTargetRuleIds = r.fixedRuleIds;
       } else {
         findings.push(...invalidFindings(target.problems, 'target-role'));
       }
