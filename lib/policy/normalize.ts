@@ -388,7 +388,26 @@ function parseOperator(operator: string): Readonly<ParsedOperator> | null {
 /** The conditions of every statement without a Condition (read-only, like the rest of the parse). */
 const NO_CONDITIONS: readonly NormalizedCondition[] = Object.freeze([]);
 
-function parseConditions(v: unknown, index: number, problems: string[]): NormalizedCondition[] {
+/**
+ * The condition `hint` (a valid statement's conditions) parsed from `operator`/`rawKey` when the
+ * block `previous` it came from holds the same value as `block`: it is what parsing that value
+ * again would give. Undefined otherwise.
+ */
+function parsedBefore(hint: NormalizedCondition[], previous: unknown, block: Record<string, unknown>, operator: string, rawKey: string): NormalizedCondition | undefined {
+  if (!isPlainObject(previous) || !hasOwn.call(previous, rawKey) || previous[rawKey] !== block[rawKey]) return undefined;
+  for (let i = 0; i < hint.length; i++) {
+    const c = hint[i];
+    if (c.rawKey === rawKey && c.operator === operator) return c;
+  }
+  return undefined;
+}
+
+/**
+ * Parse a Condition element. `from` is the Condition of a valid statement a fix derived this one
+ * from, and `hint` its parsed conditions: a key whose value a fix left alone (the same value in
+ * the same operator block) is taken over parsed, not lower-cased and copied again.
+ */
+function parseConditions(v: unknown, index: number, problems: string[], from?: Record<string, unknown>, hint?: NormalizedCondition[]): NormalizedCondition[] {
   if (v === undefined) return NO_CONDITIONS as NormalizedCondition[];
   if (!isPlainObject(v)) {
     problems.push(`${at(index, 'Condition')} must be an object of condition operators`);
@@ -411,8 +430,15 @@ function parseConditions(v: unknown, index: number, problems: string[]): Normali
       continue;
     }
     const { op: lower, ifExists, setOp } = parsed;
+    const previous = from !== undefined && hasOwn.call(from, operator) ? from[operator] : undefined;
     for (const rawKey in block) {
       if (!hasOwn.call(block, rawKey)) continue;
+      const known = previous === undefined ? undefined : parsedBefore(hint!, previous, block, operator, rawKey);
+      if (known !== undefined) {
+        if (out === null) out = [known];
+        else out.push(known);
+        continue;
+      }
       const values = conditionValues(block[rawKey]);
       if (!values) {
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
@@ -526,8 +552,13 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
     notActions = lowerList(notActionValue);
     if (!notActions) local.push(`Statement[${index}].NotAction must be a string or a non-empty list of strings`);
   }
+  const fromCondition = from === undefined ? undefined : from.Condition;
   const conditions =
-    from !== undefined && condition !== undefined && condition === from.Condition ? hint!.conditions : parseConditions(condition, index, local);
+    fromCondition !== undefined && condition === fromCondition
+      ? hint!.conditions
+      : isPlainObject(fromCondition)
+        ? parseConditions(condition, index, local, fromCondition, hint!.conditions)
+        : parseConditions(condition, index, local);
   if (sid !== undefined && typeof sid !== 'string') local.push(`Statement[${index}].Sid must be a string`);
   if (local.length > 0) {
     for (const message of local) problems.push({ statement: index, message });
