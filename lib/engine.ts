@@ -9,6 +9,7 @@ import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
 import { SEVERITIES } from './policy/types';
 import { RULES, ruleById } from './rules';
+import { perAccount } from './rules/support/per-account';
 import { NO_FINDINGS, type Rule, type RuleContext, type RuleFinding } from './rules/types';
 
 export const DEFAULT_MAX_POLICY_LENGTH = 2048;
@@ -45,6 +46,10 @@ function firstPrincipalPartition(values: string[]): string | undefined {
   return undefined;
 }
 
+/** Trusted-account sets of contexts that trust no account besides the role's (shared: read-only). */
+const ownAccountOnly = perAccount((account) => new Set([account]));
+const NO_ACCOUNTS = new Set<string>();
+
 export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | null): RuleContext {
   const arn = ctx.roleArn ? parseArn(ctx.roleArn) : null;
   const roleAccount = arn && ACCOUNT_ID.test(arn.account) ? arn.account : ctx.account && ACCOUNT_ID.test(ctx.account) ? ctx.account : null;
@@ -72,11 +77,16 @@ export function deriveContext(ctx: EvaluationContext, policy?: TrustPolicy | nul
   }
   const trusted = ctx.trustedAccounts;
   let trustedAccountSet: Set<string>;
-  if (Array.isArray(trusted)) {
-    trustedAccountSet = new Set<string>();
-    for (let i = 0; i < trusted.length; i++) trustedAccountSet.add(trusted[i]);
-  } else trustedAccountSet = new Set<string>(trusted ?? []);
-  if (roleAccount) trustedAccountSet.add(roleAccount);
+  if (trusted === undefined || (Array.isArray(trusted) && trusted.length === 0)) {
+    // The usual case: only the role's own account is trusted, a set shared by its evaluations.
+    trustedAccountSet = roleAccount ? ownAccountOnly(roleAccount) : NO_ACCOUNTS;
+  } else {
+    if (Array.isArray(trusted)) {
+      trustedAccountSet = new Set<string>();
+      for (let i = 0; i < trusted.length; i++) trustedAccountSet.add(trusted[i]);
+    } else trustedAccountSet = new Set<string>(trusted ?? []);
+    if (roleAccount) trustedAccountSet.add(roleAccount);
+  }
   // Every field of EvaluationContext, spelled out (the type makes a new field a compile error
   // here): one object shape for every evaluation, which keeps the rules' reads of the context
   // monomorphic (a spread gives each caller's shape).

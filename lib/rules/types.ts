@@ -7,7 +7,7 @@ export interface RuleContext extends EvaluationContext {
   roleAccount: string | null;
   /** Partition to write in fixes: from roleArn, else from the policy's ARNs, else `aws`. */
   partition: string;
-  /** Accounts that are not foreign: the role's own plus TRUSTED_ACCOUNTS. */
+  /** Accounts that are not foreign: the role's own plus TRUSTED_ACCOUNTS. Read-only: often shared between evaluations. */
   trustedAccountSet: Set<string>;
 }
 
