@@ -1,6 +1,6 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
 import { isPinning } from '../policy/query';
-import { claimKind, hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, ownsClaim, type ProviderKeys, SCAN_SUB_MISSING, SUB_CLAIM, where, whyNotPinning } from './irsa/statements';
+import { claimKind, hasClaimPin, irsaFacts, type IrsaFacts, irsaFindings, ownsClaim, type ProviderKeys, SCAN_FOREIGN, SCAN_SUB_MISSING, scanOf, SUB_CLAIM, where, whyNotPinning } from './irsa/statements';
 import { perStatement } from './support/per-statement';
 import type { Rule, RuleFinding } from './types';
 
@@ -30,10 +30,14 @@ const subMissingFinding = perStatement((s: NormalizedStatement): RuleFinding => 
   // deleting the "stale" key, the obvious clean-up, would open the role to the whole cluster.
   // So both findings are reported, and this message says which way to go.
   let blocked = false;
-  for (const c of s.conditions) {
-    if (claimKind(c.key) !== SUB_CLAIM || ownsClaim(c.key, facts.prefixes)) continue;
-    notes += `${notes === '' ? '' : '; '}its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`;
-    if (!blocked && isPinning(c)) blocked = true;
+  // Such a key is foreign to every provider of the statement (SCAN_FOREIGN): without one there is
+  // nothing to look for.
+  if ((scanOf(s, facts) & SCAN_FOREIGN) !== 0) {
+    for (const c of s.conditions) {
+      if (claimKind(c.key) !== SUB_CLAIM || ownsClaim(c.key, facts.prefixes)) continue;
+      notes += `${notes === '' ? '' : '; '}its ${c.operator} condition on ${c.rawKey} names another OIDC provider, as irsa-provider-mismatch reports`;
+      if (!blocked && isPinning(c)) blocked = true;
+    }
   }
   const consequence = blocked ? BLOCKED : OPEN;
   let prefixes = '';

@@ -9,7 +9,9 @@ export { isServiceAccountSubject };
 /** The finding for an IRSA statement with a loose :sub pin (SCAN_SUB_LOOSE), memoised per statement. */
 const subWildcardFinding = perStatement((s: NormalizedStatement): RuleFinding => {
   const facts = irsaFacts(s) as IrsaFacts;
-  const problems: string[] = [];
+  // The problems joined by '; ' as they are found, and the keys with one (each once): most
+  // statements have one such key, so it is joined (a builtin call that copies) only when not.
+  let problems = '';
   const keys: string[] = [];
   let wildcard = false;
   // Only the conditions that pin :sub are judged; a statement without one is irsa-sub-missing's.
@@ -17,21 +19,22 @@ const subWildcardFinding = perStatement((s: NormalizedStatement): RuleFinding =>
     for (const c of s.conditions) {
       if (c.key !== k.subLower || !isClaimPin(c)) continue;
       for (const v of c.values) {
+        let problem: string;
         if (c.op === 'stringlike' && hasWildcard(v)) {
           wildcard = true;
-          if (!keys.includes(c.rawKey)) keys.push(c.rawKey);
-          problems.push(`${c.operator} "${v}" matches more than one service account`);
+          problem = ' matches more than one service account';
         } else if (!isServiceAccountSubject(c.op === 'stringequalsignorecase' ? v.toLowerCase() : v)) {
-          if (!keys.includes(c.rawKey)) keys.push(c.rawKey);
-          problems.push(`${c.operator} "${v}" is not of the form system:serviceaccount:NAMESPACE:NAME`);
-        }
+          problem = ' is not of the form system:serviceaccount:NAMESPACE:NAME';
+        } else continue;
+        if (!keys.includes(c.rawKey)) keys.push(c.rawKey);
+        problems += `${problems === '' ? '' : '; '}${c.operator} "${v}"${problem}`;
       }
     }
   }
   return {
     statement: s.index,
     message:
-      `${where(s)} pins ${keys.join(', ')} loosely: ${problems.join('; ')}. ` +
+      `${where(s)} pins ${keys.length === 1 ? keys[0] : keys.join(', ')} loosely: ${problems}. ` +
       (wildcard
         ? 'Every service account whose subject matches can assume the role, including ones created later by anyone allowed to create service accounts there. '
         : 'A service account token carries exactly system:serviceaccount:NAMESPACE:NAME, so such a value either matches none or was meant as a pattern. ') +

@@ -66,6 +66,25 @@ describe('irsa-provider-mismatch', () => {
     expect(check(ID, policy)).toEqual([]);
   });
 
+  it('names every provider of a multi-provider statement, and each foreign key once', () => {
+    // Prepare: a key of a third provider, under two operators.
+    const third = 'oidc.eks.eu-west-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210';
+    const policy = policyOf({
+      Effect: 'Allow',
+      Principal: { Federated: [providerArn(OIDC), providerArn(OIDC_OTHER)] },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${third}:sub`]: SUBJECT, [`${third}:aud`]: 'sts.amazonaws.com' }, StringLikeIfExists: { [`${third}:sub`]: '*' } },
+    });
+
+    // Act
+    const findings = check(ID, policy);
+
+    // Assess
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain(`trusts the OIDC provider ${OIDC}, ${OIDC_OTHER} but its condition keys "${third}:sub", "${third}:aud" name another provider`);
+    expect(findings[0].message).toContain('Rename the keys to the matching PROVIDER:sub / PROVIDER:aud after checking');
+  });
+
   it('tells the China issuer (.amazonaws.com.cn) from its global look-alike', () => {
     const lookAlike = OIDC_CN.replace('.amazonaws.com.cn', '.amazonaws.com');
     const options = { prefix: OIDC_CN, partition: 'aws-cn' };

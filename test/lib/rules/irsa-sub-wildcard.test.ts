@@ -61,6 +61,27 @@ describe('irsa-sub-wildcard', () => {
     expect(findings[0].message).not.toContain(`"${SUBJECT}"`);
   });
 
+  it('names each loose key once and every loose value, in condition order, in one finding', () => {
+    // Prepare: the key as written under two operators, and once more in another spelling.
+    const upper = `${OIDC.toUpperCase()}:sub`;
+    const policy = policyOf([
+      irsa({ StringLike: { [SUB]: ['*', SUBJECT, 'system:serviceaccount:ns:app-?'] }, StringEquals: { ...AUD, [SUB]: 'bad' }, StringEqualsIgnoreCase: { [upper]: 'SYSTEM:SERVICEACCOUNT:NS:*' } }),
+    ]);
+
+    // Act
+    const findings = check(ID, policy);
+
+    // Assess
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain(
+      `pins ${SUB}, ${upper} loosely: ` +
+        'StringLike "*" matches more than one service account; ' +
+        'StringLike "system:serviceaccount:ns:app-?" matches more than one service account; ' +
+        'StringEquals "bad" is not of the form system:serviceaccount:NAMESPACE:NAME; ' +
+        'StringEqualsIgnoreCase "SYSTEM:SERVICEACCOUNT:NS:*" is not of the form system:serviceaccount:NAMESPACE:NAME. ',
+    );
+  });
+
   it('judges a China provider\u2019s :sub condition', () => {
     const policy = policyOf(
       irsa({ StringEquals: { [`${OIDC_CN}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${OIDC_CN}:sub`]: 'system:serviceaccount:*' } }, { prefix: OIDC_CN, partition: 'aws-cn' }),
