@@ -19,32 +19,9 @@ export function isAccountId(v: string): boolean {
   return isAccountIdAt(v, 0, v.length);
 }
 
-/**
- * Where parseArn splits `v`: the positions of its first four field separators, or false when
- * parseArn returns null. The positions are left in `arnColons` (read them before the next call).
- */
-export const arnColons = [0, 0, 0, 0];
-
 /** v.startsWith('arn:'), which is slower than four charCodeAt. */
 function hasArnPrefix(v: string): boolean {
   return v.charCodeAt(0) === 97 && v.charCodeAt(1) === 114 && v.charCodeAt(2) === 110 && v.charCodeAt(3) === 58;
-}
-
-export function scanArn(v: string): boolean {
-  if (!hasArnPrefix(v)) return false;
-  const p1 = v.indexOf(':', 4);
-  if (p1 < 0) return false;
-  const p2 = v.indexOf(':', p1 + 1);
-  if (p2 < 0) return false;
-  const p3 = v.indexOf(':', p2 + 1);
-  if (p3 < 0) return false;
-  const p4 = v.indexOf(':', p3 + 1);
-  if (p4 < 0) return false;
-  arnColons[0] = p1;
-  arnColons[1] = p2;
-  arnColons[2] = p3;
-  arnColons[3] = p4;
-  return true;
 }
 
 /**
@@ -60,7 +37,7 @@ export function arnAccountStart(v: string): number {
 }
 
 /**
- * Where the account starts when the separator ending the ARN's region (scanArn's arnColons[2]) is
+ * Where the account starts when the separator ending the ARN's region (parseArn's third) is
  * at `p3` (-1: none) and a 12-digit account follows it, else -1. Digits hold no colon, so the
  * separator ending the account (which parseArn requires) is then exactly 12 characters on: no
  * need to look for it.
@@ -109,11 +86,20 @@ export const FederatedKind = {
 } as const;
 
 export function federatedKind(v: string): number {
-  if (!scanArn(v)) return FederatedKind.NotArn;
-  const p1 = arnColons[0];
-  const p2 = arnColons[1];
-  if (p2 - p1 !== 4 || !v.startsWith('iam', p1 + 1)) return FederatedKind.OtherArn;
-  const r = arnColons[3] + 1;
+  if (!hasArnPrefix(v)) return FederatedKind.NotArn;
+  const p1 = v.indexOf(':', 4);
+  if (p1 < 0) return FederatedKind.NotArn;
+  // Where parseArn splits v (its separators p1 to p4; none: not an ARN). Service "iam" ends
+  // with the second at p1 + 4, found without a search.
+  const iam = v.charCodeAt(p1 + 4) === 58 && v.startsWith('iam', p1 + 1);
+  const p2 = iam ? p1 + 4 : v.indexOf(':', p1 + 1);
+  if (p2 < 0) return FederatedKind.NotArn;
+  const p3 = v.indexOf(':', p2 + 1);
+  if (p3 < 0) return FederatedKind.NotArn;
+  const p4 = v.indexOf(':', p3 + 1);
+  if (p4 < 0) return FederatedKind.NotArn;
+  if (!iam) return FederatedKind.OtherArn;
+  const r = p4 + 1;
   if (v.startsWith('saml-provider/', r)) return FederatedKind.Saml;
   if (v.startsWith('oidc-provider/', r)) return FederatedKind.Oidc;
   return FederatedKind.OtherArn;

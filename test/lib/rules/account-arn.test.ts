@@ -1,5 +1,5 @@
-import { ACCOUNT_ID, describeAwsPrincipal, parseArn } from '../../../lib/policy/query';
-import { arnAccountStart, awsAccountStart, rootAccountStart, trustedAt } from '../../../lib/rules/support/account-arn';
+import { ACCOUNT_ID, describeAwsPrincipal, isSamlProvider, parseArn, parseOidcProvider } from '../../../lib/policy/query';
+import { arnAccountStart, awsAccountStart, FederatedKind, federatedKind, rootAccountStart, trustedAt } from '../../../lib/rules/support/account-arn';
 
 /** Where parseArn's account field starts in `v` (its fields and separators before it). */
 function accountFieldStart(v: string): number {
@@ -25,6 +25,13 @@ function referenceRootAccountStart(v: string): number {
   const d = describeAwsPrincipal(v);
   if (d.kind !== 'root' || d.account === null) return -1;
   return ACCOUNT_ID.test(v) ? 0 : accountFieldStart(v);
+}
+
+/** Reference: the kind isSamlProvider / parseOidcProvider / parseArn tell. */
+function referenceFederatedKind(v: string): number {
+  if (isSamlProvider(v)) return FederatedKind.Saml;
+  if (parseOidcProvider(v) !== null) return FederatedKind.Oidc;
+  return parseArn(v) ? FederatedKind.OtherArn : FederatedKind.NotArn;
 }
 
 const ID = '111122223333';
@@ -65,6 +72,20 @@ const VALUES = [
   'arn:aws:iam::',
   '',
   'cognito-identity.amazonaws.com',
+  `arn:aws:iam::${ID}:saml-provider/corp`,
+  `arn:aws:iam::${ID}:saml-provider`,
+  `arn:aws:iam::${ID}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC`,
+  `arn:aws:iam:us-east-1:${ID}:oidc-provider/x`,
+  `arn:aws:iam::${ID}:Oidc-provider/x`,
+  'arn:aws:iam:::oidc-provider/x',
+  'arn:aws:iam::x:saml-provider/x',
+  `arn:aws:sts::${ID}:saml-provider/corp`,
+  `arn:aws:iamx::${ID}:saml-provider/corp`,
+  'arn:aws:iamx::saml-provider/x', // not an ARN; read as if the service were "iam", a SAML provider
+  'arn:aws:iam:oidc-provider/x',
+  'arn:aws:iam::oidc-provider/x',
+  'arn::::saml-provider/x',
+  'arn:aws:iam',
 ];
 
 describe('support/account-arn', () => {
@@ -89,12 +110,22 @@ describe('support/account-arn', () => {
     expect(got).toBe(referenceRootAccountStart(v));
   });
 
+  it.each(VALUES)('federatedKind(%j) is the kind isSamlProvider / parseOidcProvider / parseArn tell', (v) => {
+    // Act
+    const got = federatedKind(v);
+    // Assess
+    expect(got).toBe(referenceFederatedKind(v));
+  });
+
   it('finds the accounts of the spec examples where they are', () => {
     // Assess
     expect(arnAccountStart(`arn:aws:iam::${ID}:role/r`)).toBe(13);
     expect(rootAccountStart(`arn:aws:iam::${ID}:root`)).toBe(13);
     expect(rootAccountStart(`arn:aws:iam::${ID}:role/r`)).toBe(-1);
     expect(awsAccountStart(ID)).toBe(0);
+    expect(federatedKind(`arn:aws:iam::${ID}:saml-provider/corp`)).toBe(FederatedKind.Saml);
+    expect(federatedKind(`arn:aws:iam::${ID}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC`)).toBe(FederatedKind.Oidc);
+    expect(federatedKind('cognito-identity.amazonaws.com')).toBe(FederatedKind.NotArn);
   });
 
   describe('trustedAt', () => {
