@@ -1,9 +1,11 @@
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { isAllow } from '../policy/query';
 import { explainNonPinning, pinningConditionOn } from './public-principal';
 import { accountSet, MANY_ACCOUNTS, rootAccountStart } from './support/account-arn';
 import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
+
+/** Allow statements with Principal.AWS values. */
+const ALLOW_AWS = StatementFlags.ALLOW | StatementFlags.AWS;
 
 /** Conditions that narrow a whole-account grant to a known caller (spec/RULES.md). */
 const NARROWING_KEYS = ['sts:ExternalId', 'aws:PrincipalArn', 'aws:PrincipalOrgID'];
@@ -36,8 +38,12 @@ export const rule: Rule = {
   check(policy, ctx) {
     if (!policy) return [];
     let out: RuleFinding[] | null = null;
-    for (const s of policy.statements) {
-      if (!isAllow(s) || !s.principal || !anyForeignRoot(s.principal.aws, ctx.roleAccount)) continue;
+    const statements = policy.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      const principal = s.principal;
+      // The flags say what isAllow and a non-empty Principal.AWS would, without reading either.
+      if ((s.flags & ALLOW_AWS) !== ALLOW_AWS || principal === null || !anyForeignRoot(principal.aws, ctx.roleAccount)) continue;
       // Accounts in TRUSTED_ACCOUNTS are still foreign here: being allowed to appear as a
       // principal says nothing about how narrowly they are trusted.
       if (pinningConditionOn(s, NARROWING_KEYS)) continue;
@@ -47,7 +53,7 @@ export const rule: Rule = {
       let distinct = 0;
       let seen: Set<string> | null = null; // the accounts once there are many (includes would go quadratic)
       let arns = ''; // the root ARNs as written; bare ids are already in the account list
-      for (const v of s.principal.aws) {
+      for (const v of principal.aws) {
         const at = rootAccountStart(v);
         if (at < 0) continue;
         const bare = at === 0 && v.length === 12;

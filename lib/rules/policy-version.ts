@@ -3,17 +3,26 @@ import { NO_FINDINGS, type Rule, type RuleFinding } from './types';
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
+ * Does the string contain `${`? Searched as a `$` followed by `{`: a one-character search is
+ * faster than includes('${'), and `$` is rare.
+ */
+function hasDollarBrace(text: string): boolean {
+  for (let i = text.indexOf('$'); i !== -1; i = text.indexOf('$', i + 1)) if (text.charCodeAt(i + 1) === 123) return true;
+  return false;
+}
+
+/**
  * Does any string of a JSON document (keys included) contain `${`? JSON.stringify never escapes
  * `$` or `{` and no escape sequence or structural character forms `${`, so this is what
  * `JSON.stringify(value).includes('${')` answers, for documents made only of JSON values.
  */
 function hasVariable(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('${');
+  if (typeof value === 'string') return hasDollarBrace(value);
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      if (typeof v === 'string' ? v.includes('${') : hasVariable(v)) return true;
+      if (typeof v === 'string' ? hasDollarBrace(v) : hasVariable(v)) return true;
     }
     return false;
   }
@@ -23,7 +32,7 @@ function hasVariable(value: unknown): boolean {
   for (const k in obj) {
     if (!hasOwn.call(obj, k)) continue;
     const v = obj[k];
-    if (v !== undefined && (k.includes('${') || (typeof v === 'string' ? v.includes('${') : hasVariable(v)))) return true;
+    if (v !== undefined && (hasDollarBrace(k) || (typeof v === 'string' ? hasDollarBrace(v) : hasVariable(v)))) return true;
   }
   return false;
 }

@@ -4,8 +4,9 @@ import { isAllow, statementAt } from '../policy/query';
 import { accountSet, arnAccountStart, awsAccountStart, MANY_ACCOUNTS, trustedAt } from './support/account-arn';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perAccount } from './support/per-account';
+import { addFinding, findingsOf } from './support/findings';
 import { perStatement } from './support/per-statement';
-import { NO_FINDINGS, type Rule, type RuleContext, type RuleFinding } from './types';
+import { type Rule, type RuleContext, type RuleFinding } from './types';
 
 function where(s: NormalizedStatement): string {
   return `Statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -48,13 +49,19 @@ interface Flagged {
   /** What every message about it starts with: `Statement N (sid) trusts P1, P2: account A` / `accounts A, B`. */
   lead: string;
   plural: boolean;
+  /**
+   * check's finding about it when the policy would keep a statement after the fix (the case but
+   * for one: every statement emptied). Built once per statement and context, shared: read-only.
+   */
+  finding: RuleFinding;
 }
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
 
 /**
  * The statement's untrusted principals, or null when it has none. Memoised per statement and
- * context; only asked about statements anyUntrusted picked (and by fix).
+ * context; only asked about statements anyUntrusted picked (and by fix), so the others cost no
+ * memo (most statements are not flagged and would need one just for this).
  */
 const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagged | null => {
   const p = s.principal;
@@ -93,11 +100,10 @@ const flaggedOf = perStatement((s: NormalizedStatement, ctx: RuleContext): Flagg
   const empties =
     !p.wildcard && aws.length === p.aws.length && federated.length === p.federated.length && p.service.length === 0 && p.canonicalUser.length === 0;
   const plural = distinct > 1;
-  return { aws, federated, empties, index: s.index, lead: `${where(s)} trusts ${principals}: ${plural ? 'accounts' : 'account'} ${accounts}`, plural };
+  const lead = `${where(s)} trusts ${principals}: ${plural ? 'accounts' : 'account'} ${accounts}`;
+  const finding = findingOf(s.index, lead, plural, empties, false, ctx);
+  return { aws, federated, empties, index: s.index, lead, plural, finding };
 });
-
-/** check's list of flagged statements (emptied after each use, so it holds on to nothing). */
-const FLAGGED: Flagged[] = [];
 
 /** The end of a message when the role's account is unknown, after Flagged.lead. */
 const UNVERIFIED_TAIL_ONE =
@@ -133,6 +139,20 @@ const foreignTails = perAccount((account: string): string[] => {
   }
   return tails;
 });
+
+/** The finding about a flagged statement (`lead`, `plural`, `empties`: its Flagged fields). */
+function findingOf(index: number, lead: string, plural: boolean, empties: boolean, wouldEmptyPolicy: boolean, ctx: RuleContext): RuleFinding {
+  const account = ctx.roleAccount;
+  // Without the role's account we cannot tell its own account from a foreign one: say so.
+  if (account === null) return { statement: index, message: lead + (plural ? UNVERIFIED_TAIL_PLURAL : UNVERIFIED_TAIL_ONE), fixable: false };
+  const configured = ctx.trustedAccounts !== undefined;
+  let todo: number;
+  if (!configured) todo = TODO_UNCONFIGURED;
+  else if (wouldEmptyPolicy) todo = TODO_BY_HAND;
+  else if (empties) todo = TODO_FIX_EMPTIES;
+  else todo = TODO_FIX;
+  return { statement: index, message: lead + foreignTails(account)[2 * todo + (plural ? 1 : 0)], fixable: configured && !wouldEmptyPolicy };
+}
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -170,49 +190,26 @@ export const rule: Rule = {
     if (!policy) return [];
     const trusted = ctx.trustedAccountSet;
     const statements = policy.statements;
-    // The flagged statements' answers, in order (module scratch: check never nests).
-    const flagged = FLAGGED;
-    flagged.length = 0;
+    let out: RuleFinding[] | null = null;
     let emptied = 0;
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i];
       if (!anyUntrusted(s, trusted)) continue;
       const f = flaggedOf(s, ctx);
       if (f === null) continue;
-      flagged.push(f);
+      out = addFinding(out, f.finding);
       if (f.empties) emptied++;
     }
-    const n = flagged.length;
-    if (n === 0) return NO_FINDINGS as RuleFinding[];
-
-    const out: RuleFinding[] = new Array(n);
-    const account = ctx.roleAccount;
-    if (account === null) {
-      // Without the role's account we cannot tell its own account from a foreign one: say so.
-      for (let i = 0; i < n; i++) {
-        const f = flagged[i];
-        out[i] = { statement: f.index, message: f.lead + (f.plural ? UNVERIFIED_TAIL_PLURAL : UNVERIFIED_TAIL_ONE), fixable: false };
-      }
-      flagged.length = 0;
-      return out;
-    }
-
     // Removing principals may empty statements; a policy with no statement at all is invalid.
-    // (Statement indexes are distinct, so every statement is emptied exactly when all are.)
-    const wouldEmptyPolicy = emptied === statements.length;
-    const configured = ctx.trustedAccounts !== undefined;
-    const tails = foreignTails(account);
-    for (let i = 0; i < n; i++) {
-      const f = flagged[i];
-      let todo: number;
-      if (!configured) todo = TODO_UNCONFIGURED;
-      else if (wouldEmptyPolicy) todo = TODO_BY_HAND;
-      else if (f.empties) todo = TODO_FIX_EMPTIES;
-      else todo = TODO_FIX;
-      out[i] = { statement: f.index, message: f.lead + tails[2 * todo + (f.plural ? 1 : 0)], fixable: configured && !wouldEmptyPolicy };
+    // Statement indexes are distinct, so every statement is emptied exactly when all are: then
+    // the findings are statement by statement, and each says so (when it is fixed at all).
+    if (emptied === statements.length && ctx.roleAccount !== null && ctx.trustedAccounts !== undefined) {
+      for (let i = 0; i < emptied; i++) {
+        const f = flaggedOf(statements[i], ctx) as Flagged;
+        (out as RuleFinding[])[i] = findingOf(f.index, f.lead, f.plural, f.empties, true, ctx);
+      }
     }
-    flagged.length = 0;
-    return out;
+    return findingsOf(out);
   },
   fix(doc: PolicyDocument, policy: TrustPolicy, findings: RuleFinding[], ctx: RuleContext) {
     // Only with a known account and a configured allow list is "untrusted" a fact, not a guess.

@@ -1,6 +1,6 @@
 import { editStatement, finishEdits, setActions, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement } from '../policy/normalize';
-import { allowsAction, isAllow, isService, POD_IDENTITY_SERVICE, statementAt } from '../policy/query';
+import { allowsAction, isAllow, statementAt } from '../policy/query';
 import { federatedKind, FederatedKind } from './support/account-arn';
 import { perStatement } from './support/per-statement';
 import { addFinding, findingsOf } from './support/findings';
@@ -33,11 +33,9 @@ export function neededActions(s: NormalizedStatement): readonly string[] {
   if (!p) return NEEDED[0];
   let need = 0;
   if (p.wildcard || p.aws.length > 0) need |= NEED_ASSUME | NEED_TAG_SESSION;
-  const service = p.service;
-  for (let i = 0; i < service.length; i++) {
-    need |= NEED_ASSUME;
-    if ((need & NEED_TAG_SESSION) === 0 && isService(service[i], POD_IDENTITY_SERVICE)) need |= NEED_TAG_SESSION;
-  }
+  if (p.service.length > 0) need |= NEED_ASSUME;
+  // The flag says what isService(value, POD_IDENTITY_SERVICE) says of some Service value.
+  if ((s.flags & StatementFlags.SERVICE_POD_IDENTITY) !== 0) need |= NEED_TAG_SESSION;
   const federated = p.federated;
   for (let i = 0; i < federated.length; i++) need |= federatedKind(federated[i]) === FederatedKind.Saml ? NEED_SAML : NEED_WEB_IDENTITY;
   return NEEDED[need];

@@ -19,28 +19,9 @@ export function isAccountId(v: string): boolean {
   return isAccountIdAt(v, 0, v.length);
 }
 
-/**
- * Where parseArn splits `v`: the positions of its first four field separators, or false when
- * parseArn returns null. The positions are left in `arnColons` (read them before the next call).
- */
-export const arnColons = [0, 0, 0, 0];
-
-export function scanArn(v: string): boolean {
-  // v.startsWith('arn:'), which is slower than four charCodeAt
-  if (v.charCodeAt(0) !== 97 || v.charCodeAt(1) !== 114 || v.charCodeAt(2) !== 110 || v.charCodeAt(3) !== 58) return false;
-  const p1 = v.indexOf(':', 4);
-  if (p1 < 0) return false;
-  const p2 = v.indexOf(':', p1 + 1);
-  if (p2 < 0) return false;
-  const p3 = v.indexOf(':', p2 + 1);
-  if (p3 < 0) return false;
-  const p4 = v.indexOf(':', p3 + 1);
-  if (p4 < 0) return false;
-  arnColons[0] = p1;
-  arnColons[1] = p2;
-  arnColons[2] = p3;
-  arnColons[3] = p4;
-  return true;
+/** v.startsWith('arn:'), which is slower than four charCodeAt. */
+function hasArnPrefix(v: string): boolean {
+  return v.charCodeAt(0) === 97 && v.charCodeAt(1) === 114 && v.charCodeAt(2) === 110 && v.charCodeAt(3) === 58;
 }
 
 /**
@@ -48,9 +29,23 @@ export function scanArn(v: string): boolean {
  * ACCOUNT_ID), else -1.
  */
 export function arnAccountStart(v: string): number {
-  if (!scanArn(v)) return -1;
-  const start = arnColons[2] + 1;
-  return isAccountIdAt(v, start, arnColons[3]) ? start : -1;
+  if (!hasArnPrefix(v)) return -1;
+  const p1 = v.indexOf(':', 4);
+  if (p1 < 0) return -1;
+  const p2 = v.indexOf(':', p1 + 1);
+  return p2 < 0 ? -1 : accountAfter(v, v.indexOf(':', p2 + 1));
+}
+
+/**
+ * Where the account starts when the separator ending the ARN's region (parseArn's third) is
+ * at `p3` (-1: none) and a 12-digit account follows it, else -1. Digits hold no colon, so the
+ * separator ending the account (which parseArn requires) is then exactly 12 characters on: no
+ * need to look for it.
+ */
+function accountAfter(v: string, p3: number): number {
+  if (p3 < 0) return -1;
+  const start = p3 + 1;
+  return v.charCodeAt(start + 12) === 58 && isAccountIdAt(v, start, start + 12) ? start : -1;
 }
 
 /**
@@ -68,14 +63,14 @@ export function awsAccountStart(v: string): number {
  */
 export function rootAccountStart(v: string): number {
   if (isAccountIdAt(v, 0, v.length)) return 0;
-  if (!scanArn(v)) return -1;
-  const p1 = arnColons[0];
-  const p2 = arnColons[1];
-  const p4 = arnColons[3];
-  // service "iam", resource exactly "root"
-  if (p2 - p1 !== 4 || !v.startsWith('iam', p1 + 1) || v.length - p4 !== 5 || !v.endsWith('root')) return -1;
-  const start = arnColons[2] + 1;
-  return isAccountIdAt(v, start, p4) ? start : -1;
+  if (!hasArnPrefix(v)) return -1;
+  const p1 = v.indexOf(':', 4);
+  // service exactly "iam": its end, the second separator, is then at p1 + 4
+  if (p1 < 0 || v.charCodeAt(p1 + 4) !== 58 || !v.startsWith('iam', p1 + 1)) return -1;
+  const p3 = v.indexOf(':', p1 + 5);
+  // resource exactly "root": after the account (12) and its separator, 17 characters after p3
+  if (p3 < 0 || v.length !== p3 + 18 || !v.endsWith('root')) return -1;
+  return accountAfter(v, p3);
 }
 
 /** Kinds of Federated value, as isSamlProvider / parseOidcProvider / parseArn tell them. */
@@ -91,41 +86,34 @@ export const FederatedKind = {
 } as const;
 
 export function federatedKind(v: string): number {
-  if (!scanArn(v)) return FederatedKind.NotArn;
-  const p1 = arnColons[0];
-  const p2 = arnColons[1];
-  if (p2 - p1 !== 4 || !v.startsWith('iam', p1 + 1)) return FederatedKind.OtherArn;
-  const r = arnColons[3] + 1;
+  if (!hasArnPrefix(v)) return FederatedKind.NotArn;
+  const p1 = v.indexOf(':', 4);
+  if (p1 < 0) return FederatedKind.NotArn;
+  // Where parseArn splits v (its separators p1 to p4; none: not an ARN). Service "iam" ends
+  // with the second at p1 + 4, found without a search.
+  const iam = v.charCodeAt(p1 + 4) === 58 && v.startsWith('iam', p1 + 1);
+  const p2 = iam ? p1 + 4 : v.indexOf(':', p1 + 1);
+  if (p2 < 0) return FederatedKind.NotArn;
+  const p3 = v.indexOf(':', p2 + 1);
+  if (p3 < 0) return FederatedKind.NotArn;
+  const p4 = v.indexOf(':', p3 + 1);
+  if (p4 < 0) return FederatedKind.NotArn;
+  if (!iam) return FederatedKind.OtherArn;
+  const r = p4 + 1;
   if (v.startsWith('saml-provider/', r)) return FederatedKind.Saml;
   if (v.startsWith('oidc-provider/', r)) return FederatedKind.Oidc;
   return FederatedKind.OtherArn;
 }
 
-/** The 12-digit members of the last set asked about (null when too many to scan). */
-let lastSet: Set<string> | null = null;
-let lastSize = -1;
-let lastIds: string[] | null = null;
-
-function trustedIds(trusted: Set<string>): string[] | null {
-  if (trusted === lastSet && trusted.size === lastSize) return lastIds;
-  let ids: string[] | null = [];
-  if (trusted.size > 16) ids = null;
-  else for (const t of trusted) if (isAccountId(t)) ids.push(t);
-  lastSet = trusted;
-  lastSize = trusted.size;
-  lastIds = ids;
-  return ids;
-}
-
 /**
  * Is the 12-digit account at `v[start, start + 12)` in `trusted` (RuleContext.trustedAccountSet)?
- * The set holds account ids as given (any strings): only its 12-digit members can match.
+ * The set holds account ids as given (any strings): only its 12-character members can match (and
+ * matching 12 digits, such a member is an id). Iterating the set (a few members, new for each
+ * evaluation) beats both `trusted.has(slice)`, which allocates, and keeping its ids on the side.
  */
 export function trustedAt(v: string, start: number, trusted: Set<string>): boolean {
   if (trusted.size === 0) return false;
-  const ids = trustedIds(trusted);
-  if (ids === null) return trusted.has(start === 0 && v.length === 12 ? v : v.slice(start, start + 12));
-  for (let i = 0; i < ids.length; i++) if (v.startsWith(ids[i], start)) return true;
+  for (const t of trusted) if (t.length === 12 && v.startsWith(t, start)) return true;
   return false;
 }
 

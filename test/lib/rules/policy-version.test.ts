@@ -42,6 +42,24 @@ describe('policy-version check', () => {
     expect(findings[0].message).toContain('by hand');
   });
 
+  it.each([
+    ['a variable in a condition value', { k: '${aws:username}' }, true],
+    ['a variable after other dollars', { k: 'a$b$$${x}' }, true],
+    ['a variable in a condition key', { 'aws:PrincipalTag/${x}': 'v' }, true],
+    ['a variable in a list value', { k: ['a', 'b${c}'] }, true],
+    ['dollars with no brace after them', { k: ['$', 'a$', '$ {x}', '{$}', 'a$b{c}'], 'k$': 'v{' }, false],
+    ['a brace before a dollar', { k: '{$' }, false],
+  ])('tells a document with %s by its text (fixable: %s reversed)', (_name, values, variable) => {
+    // Prepare: parsed from JSON text, as the engine reads a role's policy
+    const policy = { Version: '2008-10-17', Statement: [{ ...NODE, Condition: { StringLike: values } }] };
+    const text = JSON.stringify(policy);
+    // Act
+    const findings = evaluate(text, CTX).findings.filter((f) => f.ruleId === ID);
+    // Assess (the spec's test: the serialised document contains `${`)
+    expect(text.includes('${')).toBe(variable);
+    expect(findings).toEqual([expect.objectContaining({ fixable: !variable })]);
+  });
+
   it('is a low finding through the engine', () => {
     expect(findingsOf({ Statement: NODE }, ID)).toEqual([expect.objectContaining({ ruleId: ID, severity: 'low', statement: null })]);
   });

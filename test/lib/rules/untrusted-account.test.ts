@@ -1,4 +1,5 @@
-import { evaluate } from '../../../lib/engine';
+import { deriveContext, evaluate } from '../../../lib/engine';
+import { parsePolicy } from '../../../lib/policy/normalize';
 import { rule } from '../../../lib/rules/untrusted-account';
 import {
   check,
@@ -241,6 +242,38 @@ describe('untrusted-account', () => {
       expect(fs).toEqual([expect.objectContaining({ fixable: false })]);
       expect(fs[0].message).toMatch(/by hand/);
       expect(r.fixedPolicy).toBeNull();
+    });
+
+    it('is not offered for any statement when every statement would be emptied, asked again or not', () => {
+      // Prepare
+      const policy = doc([allowAws(FOREIGN), allowAws(`arn:aws:iam::${FOREIGN}:role/a`)]);
+      const parsed = parsePolicy(policy);
+      if (!parsed.ok) throw new Error('test policy is invalid');
+      const ctx = deriveContext(configured, parsed.policy);
+      // Act
+      const first = rule.check(parsed.policy, ctx);
+      const again = rule.check(parsed.policy, ctx);
+      // Assess
+      for (const fs of [first, again]) {
+        expect(fs.map((f) => [f.statement, f.fixable])).toEqual([
+          [0, false],
+          [1, false],
+        ]);
+        expect(fs.every((f) => /Remove these principals by hand/.test(f.message))).toBe(true);
+      }
+    });
+
+    it('is offered for a statement that would be emptied when another statement stays', () => {
+      // Prepare: the first statement's answer is asked alone, then beside a statement that stays
+      const emptied = allowAws(FOREIGN);
+      const alone = check(rule, doc([emptied]), configured);
+      // Act
+      const beside = check(rule, doc([emptied, allowAws(`arn:aws:iam::${OWN}:role/admin`)]), configured);
+      // Assess
+      expect(alone).toEqual([expect.objectContaining({ statement: 0, fixable: false, message: expect.stringMatching(/by hand/) })]);
+      expect(beside).toEqual([
+        expect.objectContaining({ statement: 0, fixable: true, message: expect.stringMatching(/removes these principals and then the statement/) }),
+      ]);
     });
 
     it('is not offered when the role account is unknown, even with TRUSTED_ACCOUNTS', () => {

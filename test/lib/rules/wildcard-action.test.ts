@@ -1,5 +1,6 @@
 import { evaluate } from '../../../lib/engine';
-import { rule } from '../../../lib/rules/wildcard-action';
+import { parsePolicy } from '../../../lib/policy/normalize';
+import { neededActions, rule } from '../../../lib/rules/wildcard-action';
 import {
   check,
   doc,
@@ -171,6 +172,34 @@ describe('wildcard-action', () => {
       const r = evaluate(policy, ctx);
       // Assess
       expect(findingsOf(r, 'wildcard-action')).toEqual([]);
+    });
+  });
+
+  describe('neededActions of Service principals', () => {
+    function neededOf(statement: Record<string, unknown>): readonly string[] {
+      const parsed = parsePolicy(doc([statement]));
+      if (!parsed.ok) throw new Error('test policy is invalid');
+      return neededActions(parsed.policy.statements[0]);
+    }
+
+    it.each([
+      ['pods.eks.amazonaws.com', true],
+      ['PODS.EKS.AMAZONAWS.COM', true],
+      ['pods.eks.amazonaws.com.cn', true],
+      ['Pods.Eks.AmazonAws.Com.CN', true],
+      [['ec2.amazonaws.com', 'pods.eks.amazonaws.com'], true],
+      ['pods.eks', false],
+      ['xpods.eks.amazonaws.com', false],
+      ['pods.eks.amazonaws.com.', false],
+      ['eks.amazonaws.com', false],
+    ])('Service %j needs sts:TagSession: %s (Pod Identity, in any case, either partition)', (service, tagSession) => {
+      // Act
+      const allowed = neededOf({ Effect: 'Allow', Principal: { Service: service }, Action: '*' });
+      const denied = neededOf({ Effect: 'Deny', Principal: { Service: service }, Action: '*' });
+      // Assess
+      const expected = tagSession ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
+      expect(allowed).toEqual(expected);
+      expect(denied).toEqual(expected);
     });
   });
 });
