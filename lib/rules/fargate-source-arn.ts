@@ -1,7 +1,7 @@
 import { editStatement, finishEdits, removeCondition, setCondition, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
-import { isAccountId } from './support/account-arn';
+import { arnColons, isAccountId, scanArn } from './support/account-arn';
 import { perAccount } from './support/per-account';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement, statementFindings } from './support/per-statement';
@@ -43,9 +43,13 @@ function sourceArnPins(s: NormalizedStatement): readonly NormalizedCondition[] {
   return out ?? NO_PINS;
 }
 
-/** The role's partition when its ARN says so (ctx.partition may be a fallback guess). */
+/**
+ * The role's partition when its ARN says so (ctx.partition may be a fallback guess):
+ * parseArn(ctx.roleArn)?.partition, without taking the rest of the ARN apart.
+ */
 function knownPartition(ctx: RuleContext): string | null {
-  return ctx.roleArn ? (parseArn(ctx.roleArn)?.partition ?? null) : null;
+  const roleArn = ctx.roleArn;
+  return roleArn && scanArn(roleArn) ? roleArn.slice(4, arnColons[0]) : null;
 }
 
 /**
@@ -279,19 +283,43 @@ function covers(i: number, j: number): boolean {
   return r;
 }
 
+/** Is there a `*` or `?` in value[start, end)? */
+function wildcardIn(value: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const ch = value.charCodeAt(k);
+    if (ch === STAR || ch === QUESTION) return true;
+  }
+  return false;
+}
+
 /**
- * The cluster of a Fargate profile's resource, `fargateprofile/CLUSTER/NAME/ID` (three non-empty
- * parts, the cluster without wildcards: /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/), else null.
+ * The pattern the fix writes for a Fargate profile's ARN: the ARN up to its cluster, then `*`
+ * (`arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*`); null unless it is an EKS ARN
+ * in `account` with a region without wildcards, whose resource is `fargateprofile/CLUSTER/NAME/ID`
+ * (three non-empty parts, the cluster without wildcards:
+ * /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/). Read in place (as parseArn splits it) rather
+ * than taken apart: the contexts of most evaluations name their own profiles.
  */
-function profileCluster(resource: string): string | null {
-  const start = PROFILE_PREFIX.length;
-  if (!resource.startsWith(PROFILE_PREFIX)) return null;
-  const a = resource.indexOf('/', start);
+function profilePattern(arn: string, account: string): string | null {
+  // parseArn(arn): the same first step, so a value that is not a string fails the same way.
+  if (!arn.startsWith('arn:')) return null;
+  const p1 = arn.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : arn.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : arn.indexOf(':', p2 + 1);
+  const p4 = p3 < 0 ? -1 : arn.indexOf(':', p3 + 1);
+  if (p4 < 0) return null;
+  // Another account's profile can never use this role; naming it would widen the condition.
+  if (p2 - p1 !== 4 || !arn.startsWith('eks', p1 + 1)) return null;
+  if (p4 - p3 - 1 !== account.length || !arn.startsWith(account, p3 + 1)) return null;
+  if (p3 === p2 + 1 || wildcardIn(arn, p2 + 1, p3)) return null;
+  // The resource: fargateprofile/CLUSTER/NAME/ID.
+  const start = p4 + 1 + PROFILE_PREFIX.length;
+  if (!arn.startsWith(PROFILE_PREFIX, p4 + 1)) return null;
+  const a = arn.indexOf('/', start);
   if (a <= start) return null;
-  const b = resource.indexOf('/', a + 1);
-  if (b <= a + 1 || b === resource.length - 1 || resource.indexOf('/', b + 1) !== -1) return null;
-  const cluster = resource.slice(start, a);
-  return hasWildcard(cluster) ? null : cluster;
+  const b = arn.indexOf('/', a + 1);
+  if (b <= a + 1 || b === arn.length - 1 || arn.indexOf('/', b + 1) !== -1) return null;
+  return wildcardIn(arn, start, a) ? null : `${arn.slice(0, a + 1)}*`;
 }
 
 /**
@@ -303,13 +331,8 @@ export function targetSourceArns(ctx: RuleContext): string[] {
   if (account === null) return [];
   const out: string[] = [];
   for (const profileArn of ctx.fargateProfileArns ?? []) {
-    const arn = parseArn(profileArn);
-    // Another account's profile can never use this role; naming it would widen the condition.
-    if (!arn || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
-    const cluster = profileCluster(arn.resource);
-    if (cluster === null) continue;
-    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${cluster}/*`;
-    if (!out.includes(pattern)) out.push(pattern);
+    const pattern = profilePattern(profileArn, account);
+    if (pattern !== null && !out.includes(pattern)) out.push(pattern);
   }
   return out.length > 0 ? out : [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
 }
