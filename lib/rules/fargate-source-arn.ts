@@ -32,13 +32,20 @@ function isPinOp(op: string): boolean {
 
 const NO_PINS: readonly NormalizedCondition[] = Object.freeze([]);
 
-/** The pinning aws:SourceArn conditions, in statement order (read-only: may be shared). */
+/**
+ * The pinning aws:SourceArn conditions, in statement order (read-only: may be shared). A statement
+ * has one or two: the first makes a one-element literal (a first push onto `[]` allocates room
+ * for 16 more).
+ */
 function sourceArnPins(s: NormalizedStatement): readonly NormalizedCondition[] {
   const conditions = s.conditions;
   let out: NormalizedCondition[] | null = null;
   for (let i = 0; i < conditions.length; i++) {
     const c = conditions[i];
-    if (c.key === SOURCE_ARN_KEY && isPinning(c) && isPinOp(c.op)) (out ??= []).push(c);
+    if (c.key === SOURCE_ARN_KEY && isPinning(c) && isPinOp(c.op)) {
+      if (out === null) out = [c];
+      else out.push(c);
+    }
   }
   return out ?? NO_PINS;
 }
@@ -329,12 +336,15 @@ function profilePattern(arn: string, account: string): string | null {
 export function targetSourceArns(ctx: RuleContext): string[] {
   const account = ctx.roleAccount;
   if (account === null) return [];
-  const out: string[] = [];
+  // Most contexts name one profile: a one-element literal rather than a first push onto `[]`.
+  let out: string[] | null = null;
   for (const profileArn of ctx.fargateProfileArns ?? []) {
     const pattern = profilePattern(profileArn, account);
-    if (pattern !== null && !out.includes(pattern)) out.push(pattern);
+    if (pattern === null) continue;
+    if (out === null) out = [pattern];
+    else if (!out.includes(pattern)) out.push(pattern);
   }
-  return out.length > 0 ? out : [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
+  return out ?? [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
 }
 
 type Edit =
@@ -360,11 +370,16 @@ function sameValues(a: string[], b: string[]): boolean {
 const UNKNOWN_ACCOUNT: Plan = { ok: false, reason: "the role's account is unknown: evaluate with the role ARN or pass --account" };
 
 /**
- * What checkStatement found about the pinning values of the statement it is checking, for the
- * planFix it calls next (the same statement and context): sourceArnProblem of each value of each
- * pin, in order.
+ * What checkStatement found about the statement it is checking, for the planFix it calls next
+ * (the same statement and context): its pins (sourceArnPins) and sourceArnProblem of each value
+ * of each pin, in order.
  */
-const found: { s: NormalizedStatement | null; ctx: RuleContext | null; problems: (string | null)[] } = { s: null, ctx: null, problems: [] };
+const found: { s: NormalizedStatement | null; ctx: RuleContext | null; pins: readonly NormalizedCondition[]; problems: (string | null)[] } = {
+  s: null,
+  ctx: null,
+  pins: NO_PINS,
+  problems: [],
+};
 
 /**
  * The fix for one statement, planned so that it never widens:
@@ -387,10 +402,11 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const account = ctx.roleAccount;
   if (account === null) return UNKNOWN_ACCOUNT;
   const targets = targetsFor(ctx);
-  const pins = sourceArnPins(s);
+  const checked = found.s === s && found.ctx === ctx;
+  const pins = checked ? found.pins : sourceArnPins(s);
   if (pins.length === 0) return addPlanFor(ctx);
   const partition = partitionOf(ctx);
-  const known = found.s === s && found.ctx === ctx ? found.problems : null;
+  const known = checked ? found.problems : null;
   let p = 0;
   const edits: Edit[] = [];
   let toArnLike: string[] = [];
@@ -472,15 +488,17 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     }
     if (bad === '') return null;
     what = `has aws:SourceArn values outside the role's own Fargate profiles: ${bad}`;
-    found.s = s;
-    found.ctx = ctx;
   }
+  found.s = s;
+  found.ctx = ctx;
+  found.pins = pins;
   let plan: Plan;
   try {
     plan = planFix(s, ctx);
   } finally {
     found.s = null;
     found.ctx = null;
+    found.pins = NO_PINS;
   }
   return {
     statement: s.index,
