@@ -65,9 +65,10 @@ function knownPartition(ctx: RuleContext): string | null {
  */
 interface CtxFacts {
   ctx: RuleContext;
-  /** knownPartition(ctx), once asked. */
+  /** knownPartition(ctx) and fineShapeFor(ctx.roleAccount, it), once asked. */
   partitionKnown: boolean;
   partition: string | null;
+  shape: FineShape | null;
   /** What is derived from targetSourceArns(ctx), once asked. */
   targets: TargetFacts | null;
 }
@@ -86,17 +87,20 @@ interface TargetFacts {
 let last: CtxFacts | null = null;
 
 function factsOf(ctx: RuleContext): CtxFacts {
-  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null };
+  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, shape: null, targets: null };
   return last;
 }
 
-function partitionOf(ctx: RuleContext): string | null {
+/** The facts of ctx with its partition and fine shape known. */
+function partitionFactsOf(ctx: RuleContext): CtxFacts {
   const f = factsOf(ctx);
   if (!f.partitionKnown) {
-    f.partition = knownPartition(ctx);
+    const partition = knownPartition(ctx);
+    f.partition = partition;
+    f.shape = ctx.roleAccount === null || partition === null ? null : fineShapeFor(ctx.roleAccount, partition);
     f.partitionKnown = true;
   }
-  return f.partition;
+  return f;
 }
 
 function newTargetFacts(targets: readonly string[]): TargetFacts {
@@ -135,7 +139,8 @@ function targetsFor(ctx: RuleContext): readonly string[] {
 
 function targetTextFor(ctx: RuleContext): string {
   const f = targetFactsOf(ctx);
-  if (f.targetText === null) f.targetText = f.targets.join(', ');
+  // One target (most contexts) is its own text: join would copy it.
+  if (f.targetText === null) f.targetText = f.targets.length === 1 ? f.targets[0] : f.targets.join(', ');
   return f.targetText;
 }
 
@@ -174,10 +179,45 @@ export function sourceArnProblem(value: string, account: string | null, partitio
 }
 
 /**
- * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
- * (most values are fine, and the problem is only worded for those that are not).
+ * What every value sourceArnProblem finds fine for a role account and partition starts with,
+ * `arn:PARTITION:eks:`, and holds from the colon ending its region on, `:ACCOUNT:fargateprofile/`
+ * (before at least one more character).
  */
-function sourceArnFine(value: string, account: string | null, partition: string | null): boolean {
+interface FineShape {
+  head: string;
+  tail: string;
+}
+
+/** The fine shapes by account, then partition (a run sees few of either): built once, read-only. */
+const fineShapes = perAccount((): Map<string, FineShape> => new Map());
+
+/** The fine shape for a role account and partition; null when no value can be fine for them. */
+function fineShapeFor(account: string, partition: string): FineShape | null {
+  if (!isAccountId(account) || !PARTITION_SET.has(partition)) return null;
+  const byPartition = fineShapes(account);
+  let shape = byPartition.get(partition);
+  if (shape === undefined) {
+    // Joined, not concatenated: startsWith compares in place only with a flat search string
+    // (a concatenation of 13 or more characters is a cons string, which it hands to the runtime).
+    shape = { head: ['arn:', partition, ':eks:'].join(''), tail: [':', account, ':', PROFILE_PREFIX].join('') };
+    byPartition.set(partition, shape);
+  }
+  return shape;
+}
+
+/**
+ * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
+ * (most values are fine, and the problem is only worded for those that are not). With the shape
+ * of account and partition (fineShapeFor; null: unknown), three tests decide it.
+ */
+function sourceArnFine(value: string, account: string | null, partition: string | null, shape: FineShape | null): boolean {
+  if (shape !== null) {
+    const head = shape.head;
+    if (!value.startsWith(head)) return false;
+    // The region: up to the next colon, not empty.
+    const end = value.indexOf(':', head.length);
+    return end > head.length && value.startsWith(shape.tail, end) && value.length > end + shape.tail.length;
+  }
   if (!value.startsWith('arn:')) return false;
   const p1 = value.indexOf(':', 4);
   const p2 = p1 < 0 ? -1 : value.indexOf(':', p1 + 1);
@@ -405,7 +445,9 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const checked = found.s === s && found.ctx === ctx;
   const pins = checked ? found.pins : sourceArnPins(s);
   if (pins.length === 0) return addPlanFor(ctx);
-  const partition = partitionOf(ctx);
+  const f = partitionFactsOf(ctx);
+  const partition = f.partition;
+  const shape = f.shape;
   const known = checked ? found.problems : null;
   let p = 0;
   const edits: Edit[] = [];
@@ -414,7 +456,7 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
     const keep: string[] = [];
     const replacements: string[] = [];
     for (const v of c.values) {
-      const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
+      const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition, shape) ? null : sourceArnProblem(v, account, partition);
       if (problem === null) keep.push(v);
       else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements.push(targets[t]);
     }
@@ -461,7 +503,9 @@ const CONFUSED_DEPUTY = "That condition is what keeps EKS from using this role f
 function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding | null {
   const account = ctx.roleAccount;
   const pins = sourceArnPins(s);
-  const partition = partitionOf(ctx);
+  const f = partitionFactsOf(ctx);
+  const partition = f.partition;
+  const shape = f.shape;
   let what: string;
   if (pins.length === 0) {
     let loose = '';
@@ -479,7 +523,7 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     let bad = '';
     for (const c of pins) {
       for (const v of c.values) {
-        const why = sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
+        const why = sourceArnFine(v, account, partition, shape) ? null : sourceArnProblem(v, account, partition);
         problems.push(why);
         if (why === null) continue;
         const one = `${c.operator} "${v}" ${why}`;
