@@ -394,11 +394,22 @@ type Edit =
 
 type Plan = { ok: true; edits: Edit[] } | { ok: false; reason: string };
 
-/** `values` without repeats, first occurrences in order. */
-function dedupe(values: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < values.length; i++) if (!out.includes(values[i])) out.push(values[i]);
-  return out;
+/**
+ * `list` (null: none yet) with `value` appended unless it holds it already: a list without repeats,
+ * first occurrences in order, started as a one-element literal (a first push onto `[]` allocates
+ * room for 16 more; plans are built for every statement with a wrong value).
+ */
+function withNew(list: string[] | null, value: string): string[] {
+  if (list === null) return [value];
+  if (!list.includes(value)) list.push(value);
+  return list;
+}
+
+/** `list` (null: none yet) with each of `more` that it lacks appended, in order (mutates `list`). */
+function withAllNew(list: string[] | null, more: string[]): string[] {
+  if (list === null) return more;
+  for (let i = 0; i < more.length; i++) if (!list.includes(more[i])) list.push(more[i]);
+  return list;
 }
 
 function sameValues(a: string[], b: string[]): boolean {
@@ -451,23 +462,27 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const known = checked ? found.problems : null;
   let p = 0;
   const edits: Edit[] = [];
-  let toArnLike: string[] = [];
+  // Lists without repeats (first occurrences in order), null while empty: the targets going to
+  // ArnLike, and per pin its correct values and the targets its wrong ones cover.
+  let toArnLike: string[] | null = null;
   for (const c of pins) {
-    const keep: string[] = [];
-    const replacements: string[] = [];
+    let keep: string[] | null = null;
+    let replacements: string[] | null = null;
     for (const v of c.values) {
       const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition, shape) ? null : sourceArnProblem(v, account, partition);
-      if (problem === null) keep.push(v);
-      else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements.push(targets[t]);
+      if (problem === null) keep = withNew(keep, v);
+      else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements = withNew(replacements, targets[t]);
     }
     const literal = c.op === 'stringequals';
-    if (literal && keep.length === 0 && replacements.length > 0) {
-      toArnLike = dedupe(toArnLike.length === 0 ? replacements : [...toArnLike, ...replacements]);
+    if (literal && keep === null && replacements !== null) {
+      toArnLike = withAllNew(toArnLike, replacements);
       edits.push({ kind: 'remove', condition: c });
       continue;
     }
-    const values = literal || replacements.length === 0 ? dedupe(keep) : dedupe([...keep, ...replacements]);
-    if (values.length === 0) {
+    // The correct values, then the targets replacing wrong ones (unless StringEquals, which
+    // cannot hold their wildcards), without repeats.
+    const values = literal || replacements === null ? keep : withAllNew(keep, replacements);
+    if (values === null) {
       return {
         ok: false,
         reason: `no value of its ${c.operator} condition can be kept or narrowed to the role's own Fargate profiles, and replacing another account's or resource's ARN with ours would widen the condition`,
@@ -475,7 +490,7 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
     }
     if (!sameValues(values, c.values)) edits.push({ kind: 'set', condition: c, values });
   }
-  if (toArnLike.length > 0) {
+  if (toArnLike !== null) {
     const conditions = s.conditions;
     for (let i = 0; i < conditions.length; i++) {
       const c = conditions[i];

@@ -242,6 +242,25 @@ describe('fargate-source-arn fix', () => {
     expectFix(ID, policy, CTX, expected, [0]);
   });
 
+  it('writes each value once, in first-seen order, when values repeat or several cover the same target', () => {
+    // Prepare: a repeated correct value, and two broad values that both narrow to the account-wide target.
+    const clusters = [`arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/a/*`, `arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/b/*`];
+    const profiles = [`arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/a/p/1`, `arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/b/p/2`];
+    const values = [DOCS_VALUE, '*', DOCS_VALUE, 'arn:aws:eks:*:*:fargateprofile/*', clusters[1]];
+    const policy = policyOf([fargate({ ArnLike: { 'aws:SourceArn': values } })]);
+    const expected = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [DOCS_VALUE, clusters[1], clusters[0]] } })]);
+
+    // Act, Assess
+    expectFix(ID, policy, { ...CTX, fargateProfileArns: profiles }, expected, [0]);
+  });
+
+  it('moves the targets of several StringEquals wildcards to one ArnLike list without repeats', () => {
+    const policy = policyOf([fargate({ StringEquals: { 'aws:SourceArn': ['*', 'arn:aws:eks:*:*:fargateprofile/*'] } })]);
+    const expected = policyOf([fargate({ ArnLike: { 'aws:SourceArn': ACCOUNT_WIDE } })]);
+
+    expectFix(ID, policy, CTX, expected, [0]);
+  });
+
   it('drops another account\u2019s value when a correct one remains', () => {
     const foreign = `arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:fargateprofile/theirs/*`;
     const policy = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [foreign, DOCS_VALUE] } })]);
