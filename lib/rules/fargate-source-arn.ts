@@ -1,7 +1,7 @@
 import { editStatement, finishEdits, removeCondition, setCondition, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { hasWildcard, isPinning, parseArn, PARTITIONS, statementAt } from '../policy/query';
-import { arnColons, isAccountId, scanArn } from './support/account-arn';
+import { isAccountId } from './support/account-arn';
 import { perAccount } from './support/per-account';
 import type { JsonStatement, PolicyDocument } from '../policy/types';
 import { perStatement, statementFindings } from './support/per-statement';
@@ -56,7 +56,12 @@ function sourceArnPins(s: NormalizedStatement): readonly NormalizedCondition[] {
  */
 function knownPartition(ctx: RuleContext): string | null {
   const roleArn = ctx.roleArn;
-  return roleArn && scanArn(roleArn) ? roleArn.slice(4, arnColons[0]) : null;
+  if (!roleArn || !roleArn.startsWith('arn:')) return null;
+  // parseArn needs the colons after partition, service, region and account.
+  const p1 = roleArn.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : roleArn.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : roleArn.indexOf(':', p2 + 1);
+  return p3 >= 0 && roleArn.indexOf(':', p3 + 1) >= 0 ? roleArn.slice(4, p1) : null;
 }
 
 /**
