@@ -32,20 +32,36 @@ function isPinOp(op: string): boolean {
 
 const NO_PINS: readonly NormalizedCondition[] = Object.freeze([]);
 
-/** The pinning aws:SourceArn conditions, in statement order (read-only: may be shared). */
+/**
+ * The pinning aws:SourceArn conditions, in statement order (read-only: may be shared). A statement
+ * has one or two: the first makes a one-element literal (a first push onto `[]` allocates room
+ * for 16 more).
+ */
 function sourceArnPins(s: NormalizedStatement): readonly NormalizedCondition[] {
   const conditions = s.conditions;
   let out: NormalizedCondition[] | null = null;
   for (let i = 0; i < conditions.length; i++) {
     const c = conditions[i];
-    if (c.key === SOURCE_ARN_KEY && isPinning(c) && isPinOp(c.op)) (out ??= []).push(c);
+    if (c.key === SOURCE_ARN_KEY && isPinning(c) && isPinOp(c.op)) {
+      if (out === null) out = [c];
+      else out.push(c);
+    }
   }
   return out ?? NO_PINS;
 }
 
-/** The role's partition when its ARN says so (ctx.partition may be a fallback guess). */
+/**
+ * The role's partition when its ARN says so (ctx.partition may be a fallback guess):
+ * parseArn(ctx.roleArn)?.partition, without taking the rest of the ARN apart.
+ */
 function knownPartition(ctx: RuleContext): string | null {
-  return ctx.roleArn ? (parseArn(ctx.roleArn)?.partition ?? null) : null;
+  const roleArn = ctx.roleArn;
+  if (!roleArn || !roleArn.startsWith('arn:')) return null;
+  // parseArn needs the colons after partition, service, region and account.
+  const p1 = roleArn.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : roleArn.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : roleArn.indexOf(':', p2 + 1);
+  return p3 >= 0 && roleArn.indexOf(':', p3 + 1) >= 0 ? roleArn.slice(4, p1) : null;
 }
 
 /**
@@ -54,9 +70,10 @@ function knownPartition(ctx: RuleContext): string | null {
  */
 interface CtxFacts {
   ctx: RuleContext;
-  /** knownPartition(ctx), once asked. */
+  /** knownPartition(ctx) and fineShapeFor(ctx.roleAccount, it), once asked. */
   partitionKnown: boolean;
   partition: string | null;
+  shape: FineShape | null;
   /** What is derived from targetSourceArns(ctx), once asked. */
   targets: TargetFacts | null;
 }
@@ -75,17 +92,20 @@ interface TargetFacts {
 let last: CtxFacts | null = null;
 
 function factsOf(ctx: RuleContext): CtxFacts {
-  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, targets: null };
+  if (last === null || last.ctx !== ctx) last = { ctx, partitionKnown: false, partition: null, shape: null, targets: null };
   return last;
 }
 
-function partitionOf(ctx: RuleContext): string | null {
+/** The facts of ctx with its partition and fine shape known. */
+function partitionFactsOf(ctx: RuleContext): CtxFacts {
   const f = factsOf(ctx);
   if (!f.partitionKnown) {
-    f.partition = knownPartition(ctx);
+    const partition = knownPartition(ctx);
+    f.partition = partition;
+    f.shape = ctx.roleAccount === null || partition === null ? null : fineShapeFor(ctx.roleAccount, partition);
     f.partitionKnown = true;
   }
-  return f.partition;
+  return f;
 }
 
 function newTargetFacts(targets: readonly string[]): TargetFacts {
@@ -124,7 +144,8 @@ function targetsFor(ctx: RuleContext): readonly string[] {
 
 function targetTextFor(ctx: RuleContext): string {
   const f = targetFactsOf(ctx);
-  if (f.targetText === null) f.targetText = f.targets.join(', ');
+  // One target (most contexts) is its own text: join would copy it.
+  if (f.targetText === null) f.targetText = f.targets.length === 1 ? f.targets[0] : f.targets.join(', ');
   return f.targetText;
 }
 
@@ -163,10 +184,45 @@ export function sourceArnProblem(value: string, account: string | null, partitio
 }
 
 /**
- * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
- * (most values are fine, and the problem is only worded for those that are not).
+ * What every value sourceArnProblem finds fine for a role account and partition starts with,
+ * `arn:PARTITION:eks:`, and holds from the colon ending its region on, `:ACCOUNT:fargateprofile/`
+ * (before at least one more character).
  */
-function sourceArnFine(value: string, account: string | null, partition: string | null): boolean {
+interface FineShape {
+  head: string;
+  tail: string;
+}
+
+/** The fine shapes by account, then partition (a run sees few of either): built once, read-only. */
+const fineShapes = perAccount((): Map<string, FineShape> => new Map());
+
+/** The fine shape for a role account and partition; null when no value can be fine for them. */
+function fineShapeFor(account: string, partition: string): FineShape | null {
+  if (!isAccountId(account) || !PARTITION_SET.has(partition)) return null;
+  const byPartition = fineShapes(account);
+  let shape = byPartition.get(partition);
+  if (shape === undefined) {
+    // Joined, not concatenated: startsWith compares in place only with a flat search string
+    // (a concatenation of 13 or more characters is a cons string, which it hands to the runtime).
+    shape = { head: ['arn:', partition, ':eks:'].join(''), tail: [':', account, ':', PROFILE_PREFIX].join('') };
+    byPartition.set(partition, shape);
+  }
+  return shape;
+}
+
+/**
+ * sourceArnProblem(value, account, partition) === null, decided without taking the ARN apart
+ * (most values are fine, and the problem is only worded for those that are not). With the shape
+ * of account and partition (fineShapeFor; null: unknown), three tests decide it.
+ */
+function sourceArnFine(value: string, account: string | null, partition: string | null, shape: FineShape | null): boolean {
+  if (shape !== null) {
+    const head = shape.head;
+    if (!value.startsWith(head)) return false;
+    // The region: up to the next colon, not empty.
+    const end = value.indexOf(':', head.length);
+    return end > head.length && value.startsWith(shape.tail, end) && value.length > end + shape.tail.length;
+  }
   if (!value.startsWith('arn:')) return false;
   const p1 = value.indexOf(':', 4);
   const p2 = p1 < 0 ? -1 : value.indexOf(':', p1 + 1);
@@ -279,19 +335,43 @@ function covers(i: number, j: number): boolean {
   return r;
 }
 
+/** Is there a `*` or `?` in value[start, end)? */
+function wildcardIn(value: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const ch = value.charCodeAt(k);
+    if (ch === STAR || ch === QUESTION) return true;
+  }
+  return false;
+}
+
 /**
- * The cluster of a Fargate profile's resource, `fargateprofile/CLUSTER/NAME/ID` (three non-empty
- * parts, the cluster without wildcards: /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/), else null.
+ * The pattern the fix writes for a Fargate profile's ARN: the ARN up to its cluster, then `*`
+ * (`arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*`); null unless it is an EKS ARN
+ * in `account` with a region without wildcards, whose resource is `fargateprofile/CLUSTER/NAME/ID`
+ * (three non-empty parts, the cluster without wildcards:
+ * /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/). Read in place (as parseArn splits it) rather
+ * than taken apart: the contexts of most evaluations name their own profiles.
  */
-function profileCluster(resource: string): string | null {
-  const start = PROFILE_PREFIX.length;
-  if (!resource.startsWith(PROFILE_PREFIX)) return null;
-  const a = resource.indexOf('/', start);
+function profilePattern(arn: string, account: string): string | null {
+  // parseArn(arn): the same first step, so a value that is not a string fails the same way.
+  if (!arn.startsWith('arn:')) return null;
+  const p1 = arn.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : arn.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : arn.indexOf(':', p2 + 1);
+  const p4 = p3 < 0 ? -1 : arn.indexOf(':', p3 + 1);
+  if (p4 < 0) return null;
+  // Another account's profile can never use this role; naming it would widen the condition.
+  if (p2 - p1 !== 4 || !arn.startsWith('eks', p1 + 1)) return null;
+  if (p4 - p3 - 1 !== account.length || !arn.startsWith(account, p3 + 1)) return null;
+  if (p3 === p2 + 1 || wildcardIn(arn, p2 + 1, p3)) return null;
+  // The resource: fargateprofile/CLUSTER/NAME/ID.
+  const start = p4 + 1 + PROFILE_PREFIX.length;
+  if (!arn.startsWith(PROFILE_PREFIX, p4 + 1)) return null;
+  const a = arn.indexOf('/', start);
   if (a <= start) return null;
-  const b = resource.indexOf('/', a + 1);
-  if (b <= a + 1 || b === resource.length - 1 || resource.indexOf('/', b + 1) !== -1) return null;
-  const cluster = resource.slice(start, a);
-  return hasWildcard(cluster) ? null : cluster;
+  const b = arn.indexOf('/', a + 1);
+  if (b <= a + 1 || b === arn.length - 1 || arn.indexOf('/', b + 1) !== -1) return null;
+  return wildcardIn(arn, start, a) ? null : `${arn.slice(0, a + 1)}*`;
 }
 
 /**
@@ -301,17 +381,15 @@ function profileCluster(resource: string): string | null {
 export function targetSourceArns(ctx: RuleContext): string[] {
   const account = ctx.roleAccount;
   if (account === null) return [];
-  const out: string[] = [];
+  // Most contexts name one profile: a one-element literal rather than a first push onto `[]`.
+  let out: string[] | null = null;
   for (const profileArn of ctx.fargateProfileArns ?? []) {
-    const arn = parseArn(profileArn);
-    // Another account's profile can never use this role; naming it would widen the condition.
-    if (!arn || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
-    const cluster = profileCluster(arn.resource);
-    if (cluster === null) continue;
-    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${cluster}/*`;
-    if (!out.includes(pattern)) out.push(pattern);
+    const pattern = profilePattern(profileArn, account);
+    if (pattern === null) continue;
+    if (out === null) out = [pattern];
+    else if (!out.includes(pattern)) out.push(pattern);
   }
-  return out.length > 0 ? out : [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
+  return out ?? [`arn:${ctx.partition}:eks:*:${account}:fargateprofile/*`];
 }
 
 type Edit =
@@ -321,11 +399,22 @@ type Edit =
 
 type Plan = { ok: true; edits: Edit[] } | { ok: false; reason: string };
 
-/** `values` without repeats, first occurrences in order. */
-function dedupe(values: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < values.length; i++) if (!out.includes(values[i])) out.push(values[i]);
-  return out;
+/**
+ * `list` (null: none yet) with `value` appended unless it holds it already: a list without repeats,
+ * first occurrences in order, started as a one-element literal (a first push onto `[]` allocates
+ * room for 16 more; plans are built for every statement with a wrong value).
+ */
+function withNew(list: string[] | null, value: string): string[] {
+  if (list === null) return [value];
+  if (!list.includes(value)) list.push(value);
+  return list;
+}
+
+/** `list` (null: none yet) with each of `more` that it lacks appended, in order (mutates `list`). */
+function withAllNew(list: string[] | null, more: string[]): string[] {
+  if (list === null) return more;
+  for (let i = 0; i < more.length; i++) if (!list.includes(more[i])) list.push(more[i]);
+  return list;
 }
 
 function sameValues(a: string[], b: string[]): boolean {
@@ -337,11 +426,16 @@ function sameValues(a: string[], b: string[]): boolean {
 const UNKNOWN_ACCOUNT: Plan = { ok: false, reason: "the role's account is unknown: evaluate with the role ARN or pass --account" };
 
 /**
- * What checkStatement found about the pinning values of the statement it is checking, for the
- * planFix it calls next (the same statement and context): sourceArnProblem of each value of each
- * pin, in order.
+ * What checkStatement found about the statement it is checking, for the planFix it calls next
+ * (the same statement and context): its pins (sourceArnPins) and sourceArnProblem of each value
+ * of each pin, in order.
  */
-const found: { s: NormalizedStatement | null; ctx: RuleContext | null; problems: (string | null)[] } = { s: null, ctx: null, problems: [] };
+const found: { s: NormalizedStatement | null; ctx: RuleContext | null; pins: readonly NormalizedCondition[]; problems: (string | null)[] } = {
+  s: null,
+  ctx: null,
+  pins: NO_PINS,
+  problems: [],
+};
 
 /**
  * The fix for one statement, planned so that it never widens:
@@ -364,29 +458,36 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
   const account = ctx.roleAccount;
   if (account === null) return UNKNOWN_ACCOUNT;
   const targets = targetsFor(ctx);
-  const pins = sourceArnPins(s);
+  const checked = found.s === s && found.ctx === ctx;
+  const pins = checked ? found.pins : sourceArnPins(s);
   if (pins.length === 0) return addPlanFor(ctx);
-  const partition = partitionOf(ctx);
-  const known = found.s === s && found.ctx === ctx ? found.problems : null;
+  const f = partitionFactsOf(ctx);
+  const partition = f.partition;
+  const shape = f.shape;
+  const known = checked ? found.problems : null;
   let p = 0;
   const edits: Edit[] = [];
-  let toArnLike: string[] = [];
+  // Lists without repeats (first occurrences in order), null while empty: the targets going to
+  // ArnLike, and per pin its correct values and the targets its wrong ones cover.
+  let toArnLike: string[] | null = null;
   for (const c of pins) {
-    const keep: string[] = [];
-    const replacements: string[] = [];
+    let keep: string[] | null = null;
+    let replacements: string[] | null = null;
     for (const v of c.values) {
-      const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
-      if (problem === null) keep.push(v);
-      else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements.push(targets[t]);
+      const problem = known !== null ? known[p++] : sourceArnFine(v, account, partition, shape) ? null : sourceArnProblem(v, account, partition);
+      if (problem === null) keep = withNew(keep, v);
+      else for (let t = 0; t < targets.length; t++) if (globCovers(v, targets[t])) replacements = withNew(replacements, targets[t]);
     }
     const literal = c.op === 'stringequals';
-    if (literal && keep.length === 0 && replacements.length > 0) {
-      toArnLike = dedupe(toArnLike.length === 0 ? replacements : [...toArnLike, ...replacements]);
+    if (literal && keep === null && replacements !== null) {
+      toArnLike = withAllNew(toArnLike, replacements);
       edits.push({ kind: 'remove', condition: c });
       continue;
     }
-    const values = literal || replacements.length === 0 ? dedupe(keep) : dedupe([...keep, ...replacements]);
-    if (values.length === 0) {
+    // The correct values, then the targets replacing wrong ones (unless StringEquals, which
+    // cannot hold their wildcards), without repeats.
+    const values = literal || replacements === null ? keep : withAllNew(keep, replacements);
+    if (values === null) {
       return {
         ok: false,
         reason: `no value of its ${c.operator} condition can be kept or narrowed to the role's own Fargate profiles, and replacing another account's or resource's ARN with ours would widen the condition`,
@@ -394,7 +495,7 @@ function planFixUncached(s: NormalizedStatement, ctx: RuleContext): Plan {
     }
     if (!sameValues(values, c.values)) edits.push({ kind: 'set', condition: c, values });
   }
-  if (toArnLike.length > 0) {
+  if (toArnLike !== null) {
     const conditions = s.conditions;
     for (let i = 0; i < conditions.length; i++) {
       const c = conditions[i];
@@ -422,7 +523,9 @@ const CONFUSED_DEPUTY = "That condition is what keeps EKS from using this role f
 function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding | null {
   const account = ctx.roleAccount;
   const pins = sourceArnPins(s);
-  const partition = partitionOf(ctx);
+  const f = partitionFactsOf(ctx);
+  const partition = f.partition;
+  const shape = f.shape;
   let what: string;
   if (pins.length === 0) {
     let loose = '';
@@ -440,7 +543,7 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     let bad = '';
     for (const c of pins) {
       for (const v of c.values) {
-        const why = sourceArnFine(v, account, partition) ? null : sourceArnProblem(v, account, partition);
+        const why = sourceArnFine(v, account, partition, shape) ? null : sourceArnProblem(v, account, partition);
         problems.push(why);
         if (why === null) continue;
         const one = `${c.operator} "${v}" ${why}`;
@@ -449,15 +552,17 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     }
     if (bad === '') return null;
     what = `has aws:SourceArn values outside the role's own Fargate profiles: ${bad}`;
-    found.s = s;
-    found.ctx = ctx;
   }
+  found.s = s;
+  found.ctx = ctx;
+  found.pins = pins;
   let plan: Plan;
   try {
     plan = planFix(s, ctx);
   } finally {
     found.s = null;
     found.ctx = null;
+    found.pins = NO_PINS;
   }
   return {
     statement: s.index,

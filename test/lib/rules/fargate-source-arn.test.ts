@@ -242,6 +242,25 @@ describe('fargate-source-arn fix', () => {
     expectFix(ID, policy, CTX, expected, [0]);
   });
 
+  it('writes each value once, in first-seen order, when values repeat or several cover the same target', () => {
+    // Prepare: a repeated correct value, and two broad values that both narrow to the account-wide target.
+    const clusters = [`arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/a/*`, `arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/b/*`];
+    const profiles = [`arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/a/p/1`, `arn:aws:eks:us-east-1:${ACCOUNT}:fargateprofile/b/p/2`];
+    const values = [DOCS_VALUE, '*', DOCS_VALUE, 'arn:aws:eks:*:*:fargateprofile/*', clusters[1]];
+    const policy = policyOf([fargate({ ArnLike: { 'aws:SourceArn': values } })]);
+    const expected = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [DOCS_VALUE, clusters[1], clusters[0]] } })]);
+
+    // Act, Assess
+    expectFix(ID, policy, { ...CTX, fargateProfileArns: profiles }, expected, [0]);
+  });
+
+  it('moves the targets of several StringEquals wildcards to one ArnLike list without repeats', () => {
+    const policy = policyOf([fargate({ StringEquals: { 'aws:SourceArn': ['*', 'arn:aws:eks:*:*:fargateprofile/*'] } })]);
+    const expected = policyOf([fargate({ ArnLike: { 'aws:SourceArn': ACCOUNT_WIDE } })]);
+
+    expectFix(ID, policy, CTX, expected, [0]);
+  });
+
   it('drops another account\u2019s value when a correct one remains', () => {
     const foreign = `arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:fargateprofile/theirs/*`;
     const policy = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [foreign, DOCS_VALUE] } })]);
@@ -389,6 +408,48 @@ describe('fargate-source-arn fix', () => {
     );
     // The generator must reach the fix, not only unfixable or clean cases.
     expect(fixedCount).toBeGreaterThan(30);
+  });
+});
+
+describe('fargate-source-arn value verdicts', () => {
+  it('reports a pinning value exactly when sourceArnProblem finds one, for each role partition', () => {
+    // Prepare: values made of fields around what a fine value must be (empty and colon-bearing
+    // fields, near-miss accounts and resource prefixes), for roles in three partitions.
+    // Each field mostly its first (fine) choice, so that fine values come up too.
+    const field = (xs: string[]) => fc.oneof({ arbitrary: fc.constant(xs[0]), weight: 3 }, { arbitrary: fc.constantFrom(...xs), weight: 1 });
+    const value = fc
+      .tuple(
+        field(['arn:', 'arn', 'ARN:', '']),
+        field(['aws', 'aws-cn', 'aws-us-gov', 'aws-cnx', '', '*']),
+        field([':eks', ':ek', ':eks2', ':EKS', ':', '']),
+        field([':us-east-1', ':', ':*', ':a:b', '']),
+        field([`:${ACCOUNT}`, `:${OTHER_ACCOUNT}`, ':11112222333', ':1111222233334', ':11112222333x', ':']),
+        field([':fargateprofile/c/*', ':fargateprofile/', ':fargateprofile/x', ':fargateprofilex', ':cluster/c', ':fargateprofile/a:b', '']),
+      )
+      .map((parts) => parts.join(''));
+    const role = fc.constantFrom(
+      { roleArn: `arn:aws:iam::${ACCOUNT}:role/r`, partition: 'aws' },
+      { roleArn: CN_ROLE_ARN, partition: 'aws-cn' },
+      { roleArn: GOV_ROLE_ARN, partition: 'aws-us-gov' },
+    );
+    let fine = 0;
+    fc.assert(
+      fc.property(value, role, (v, { roleArn, partition }) => {
+        const policy = policyOf([fargate({ ArnLike: { 'aws:SourceArn': [v] } })]);
+
+        // Act
+        const findings = check(ID, policy, { roleArn });
+
+        // Assess
+        const problem = sourceArnProblem(v, ACCOUNT, partition);
+        if (problem === null) fine++;
+        expect(findings.length).toBe(problem === null ? 0 : 1);
+        if (problem !== null) expect(findings[0].message).toContain(`"${v}" ${problem}`);
+      }),
+      { numRuns: 2000 },
+    );
+    // The generator must reach fine values, not only broken ones.
+    expect(fine).toBeGreaterThan(10);
   });
 });
 
