@@ -50,18 +50,9 @@ function sourceArnPins(s: NormalizedStatement): readonly NormalizedCondition[] {
   return out ?? NO_PINS;
 }
 
-/**
- * The role's partition when its ARN says so (ctx.partition may be a fallback guess):
- * parseArn(ctx.roleArn)?.partition, without taking the rest of the ARN apart.
- */
+/** The role's partition when its ARN says so (ctx.partition may be a fallback guess). */
 function knownPartition(ctx: RuleContext): string | null {
-  const roleArn = ctx.roleArn;
-  if (!roleArn || !roleArn.startsWith('arn:')) return null;
-  // parseArn needs the colons after partition, service, region and account.
-  const p1 = roleArn.indexOf(':', 4);
-  const p2 = p1 < 0 ? -1 : roleArn.indexOf(':', p1 + 1);
-  const p3 = p2 < 0 ? -1 : roleArn.indexOf(':', p2 + 1);
-  return p3 >= 0 && roleArn.indexOf(':', p3 + 1) >= 0 ? roleArn.slice(4, p1) : null;
+  return ctx.roleArn ? (parseArn(ctx.roleArn)?.partition ?? null) : null;
 }
 
 /**
@@ -335,43 +326,19 @@ function covers(i: number, j: number): boolean {
   return r;
 }
 
-/** Is there a `*` or `?` in value[start, end)? */
-function wildcardIn(value: string, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) {
-    const ch = value.charCodeAt(k);
-    if (ch === STAR || ch === QUESTION) return true;
-  }
-  return false;
-}
-
 /**
- * The pattern the fix writes for a Fargate profile's ARN: the ARN up to its cluster, then `*`
- * (`arn:PARTITION:eks:REGION:ACCOUNT:fargateprofile/CLUSTER/*`); null unless it is an EKS ARN
- * in `account` with a region without wildcards, whose resource is `fargateprofile/CLUSTER/NAME/ID`
- * (three non-empty parts, the cluster without wildcards:
- * /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/). Read in place (as parseArn splits it) rather
- * than taken apart: the contexts of most evaluations name their own profiles.
+ * The cluster of a Fargate profile's resource, `fargateprofile/CLUSTER/NAME/ID` (three non-empty
+ * parts, the cluster without wildcards: /^fargateprofile\/([^/*?]+)\/[^/]+\/[^/]+$/), else null.
  */
-function profilePattern(arn: string, account: string): string | null {
-  // parseArn(arn): the same first step, so a value that is not a string fails the same way.
-  if (!arn.startsWith('arn:')) return null;
-  const p1 = arn.indexOf(':', 4);
-  const p2 = p1 < 0 ? -1 : arn.indexOf(':', p1 + 1);
-  const p3 = p2 < 0 ? -1 : arn.indexOf(':', p2 + 1);
-  const p4 = p3 < 0 ? -1 : arn.indexOf(':', p3 + 1);
-  if (p4 < 0) return null;
-  // Another account's profile can never use this role; naming it would widen the condition.
-  if (p2 - p1 !== 4 || !arn.startsWith('eks', p1 + 1)) return null;
-  if (p4 - p3 - 1 !== account.length || !arn.startsWith(account, p3 + 1)) return null;
-  if (p3 === p2 + 1 || wildcardIn(arn, p2 + 1, p3)) return null;
-  // The resource: fargateprofile/CLUSTER/NAME/ID.
-  const start = p4 + 1 + PROFILE_PREFIX.length;
-  if (!arn.startsWith(PROFILE_PREFIX, p4 + 1)) return null;
-  const a = arn.indexOf('/', start);
+function profileCluster(resource: string): string | null {
+  const start = PROFILE_PREFIX.length;
+  if (!resource.startsWith(PROFILE_PREFIX)) return null;
+  const a = resource.indexOf('/', start);
   if (a <= start) return null;
-  const b = arn.indexOf('/', a + 1);
-  if (b <= a + 1 || b === arn.length - 1 || arn.indexOf('/', b + 1) !== -1) return null;
-  return wildcardIn(arn, start, a) ? null : `${arn.slice(0, a + 1)}*`;
+  const b = resource.indexOf('/', a + 1);
+  if (b <= a + 1 || b === resource.length - 1 || resource.indexOf('/', b + 1) !== -1) return null;
+  const cluster = resource.slice(start, a);
+  return hasWildcard(cluster) ? null : cluster;
 }
 
 /**
@@ -384,8 +351,12 @@ export function targetSourceArns(ctx: RuleContext): string[] {
   // Most contexts name one profile: a one-element literal rather than a first push onto `[]`.
   let out: string[] | null = null;
   for (const profileArn of ctx.fargateProfileArns ?? []) {
-    const pattern = profilePattern(profileArn, account);
-    if (pattern === null) continue;
+    const arn = parseArn(profileArn);
+    // Another account's profile can never use this role; naming it would widen the condition.
+    if (!arn || arn.service !== 'eks' || arn.account !== account || hasWildcard(arn.region) || arn.region === '') continue;
+    const cluster = profileCluster(arn.resource);
+    if (cluster === null) continue;
+    const pattern = `arn:${arn.partition}:eks:${arn.region}:${account}:fargateprofile/${cluster}/*`;
     if (out === null) out = [pattern];
     else if (!out.includes(pattern)) out.push(pattern);
   }
