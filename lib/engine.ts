@@ -195,8 +195,8 @@ interface Applicable {
 
 /**
  * A rule list, and which of its rules apply by the value of a policy's allow flags. `appliesTo`
- * depends on the flags alone (lib/rules/types.ts), and they take 10 bits, so each rule is asked
- * once per flags value seen instead of once per evaluation.
+ * depends on the flags alone (lib/rules/types.ts), and they are a few bits (StatementFlags: 10
+ * today), so each rule is asked once per flags value seen instead of once per evaluation.
  */
 class RuleList {
   private readonly byFlags: (Applicable | undefined)[] = [];
@@ -213,7 +213,7 @@ class RuleList {
         a.check.push(i);
         if (rule.fix) a.fix.push(i);
       }
-      // Flags are small non-negative integers (StatementFlags); anything else is not kept.
+      // Kept for the values StatementFlags can take, with room for two more bits.
       if (flags >= 0 && flags < 4096 && Number.isInteger(flags)) this.byFlags[flags] = a;
     }
     return a;
