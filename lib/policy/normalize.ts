@@ -199,13 +199,13 @@ export function describeValue(v: unknown): string {
   return typeof v;
 }
 
-/** Condition operators IAM knows (lower-case, without IfExists and set prefixes). */
-const OPERATORS = new Set([
-  'stringequals', 'stringnotequals', 'stringequalsignorecase', 'stringnotequalsignorecase', 'stringlike', 'stringnotlike',
-  'numericequals', 'numericnotequals', 'numericlessthan', 'numericlessthanequals', 'numericgreaterthan', 'numericgreaterthanequals',
-  'dateequals', 'datenotequals', 'datelessthan', 'datelessthanequals', 'dategreaterthan', 'dategreaterthanequals',
-  'bool', 'binaryequals', 'ipaddress', 'notipaddress', 'arnequals', 'arnlike', 'arnnotequals', 'arnnotlike', 'null',
-]);
+/** Condition operators IAM knows, as AWS spells them (without IfExists and set prefixes). */
+const OPERATORS = [
+  'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
+  'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
+  'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
+  'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+];
 
 const TOP_LEVEL_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
 
@@ -356,33 +356,26 @@ interface ParsedOperator {
 }
 
 /**
- * Every operator IAM accepts, lower-cased whole (set prefix, base operator, IfExists suffix), to
- * its parts: parsing an operator is one toLowerCase and one lookup. (`Null` takes no IfExists.)
+ * Every operator IAM accepts (set prefix, base operator, IfExists suffix) to its parts, both as AWS
+ * spells it and lower-cased whole: the usual spelling is one lookup (JSON.parse hands keys over
+ * with their hash), any other one toLowerCase and one lookup. (`Null` takes no IfExists.)
  */
 const KNOWN_OPERATORS = new Map<string, Readonly<ParsedOperator>>();
-for (const op of OPERATORS) {
-  for (const setOp of [null, 'foranyvalue', 'forallvalues'] as const) {
+for (const spelled of OPERATORS) {
+  const op = spelled.toLowerCase();
+  for (const [setOp, prefix] of [[null, ''], ['foranyvalue', 'ForAnyValue:'], ['forallvalues', 'ForAllValues:']] as const) {
     for (const ifExists of op === 'null' ? [false] : [false, true]) {
-      KNOWN_OPERATORS.set(`${setOp === null ? '' : `${setOp}:`}${op}${ifExists ? 'ifexists' : ''}`, Object.freeze({ op, ifExists, setOp }));
+      const parsed = Object.freeze({ op, ifExists, setOp });
+      const operator = `${prefix}${spelled}${ifExists ? 'IfExists' : ''}`;
+      KNOWN_OPERATORS.set(operator, parsed);
+      KNOWN_OPERATORS.set(operator.toLowerCase(), parsed);
     }
   }
 }
 
-/**
- * Known operators as spelled (a policy uses a handful of spellings again and again), saving the
- * toLowerCase. Unknown ones are not kept: they may be long, and cost no more than a miss.
- */
-const operatorCache = new Map<string, Readonly<ParsedOperator>>();
-
 /** `ForAnyValue:StringLikeIfExists` -> {op: 'stringlike', ifExists: true, setOp: 'foranyvalue'}; null when unknown. */
 function parseOperator(operator: string): Readonly<ParsedOperator> | null {
-  const hit = operatorCache.get(operator);
-  if (hit !== undefined) return hit;
-  const parsed = KNOWN_OPERATORS.get(operator.toLowerCase());
-  if (parsed === undefined) return null;
-  if (operatorCache.size >= 1_000) operatorCache.clear();
-  operatorCache.set(operator, parsed);
-  return parsed;
+  return KNOWN_OPERATORS.get(operator) ?? KNOWN_OPERATORS.get(operator.toLowerCase()) ?? null;
 }
 
 /** The conditions of every statement without a Condition (read-only, like the rest of the parse). */

@@ -37,6 +37,32 @@ describe('parsePolicy condition operators', () => {
     expect({ operator: c.operator, op: c.op, ifExists: c.ifExists, setOp: c.setOp }).toEqual({ operator, ...expected });
   });
 
+  it.each([
+    // Every condition operator of the IAM reference, as AWS spells it (the table's first lookup).
+    ['StringEqualsIgnoreCase', 'stringequalsignorecase'],
+    ['StringNotEqualsIgnoreCase', 'stringnotequalsignorecase'],
+    ['NumericGreaterThanEquals', 'numericgreaterthanequals'],
+    ['DateLessThanEquals', 'datelessthanequals'],
+    ['BinaryEquals', 'binaryequals'],
+    ['NotIpAddress', 'notipaddress'],
+    ['ArnNotLike', 'arnnotlike'],
+  ])('reads %s, with its IfExists and set-prefixed forms, as AWS spells them', (operator, op) => {
+    // Prepare
+    const spellings = [operator, `${operator}IfExists`, `ForAnyValue:${operator}`, `ForAllValues:${operator}IfExists`];
+    const doc = statementWith({ Condition: Object.fromEntries(spellings.map((o) => [o, { 'aws:SourceAccount': '111122223333' }])) });
+
+    // Act
+    const conditions = parsedStatement(doc).conditions;
+
+    // Assess
+    expect(conditions.map((c) => [c.operator, c.op, c.ifExists, c.setOp])).toEqual([
+      [operator, op, false, null],
+      [`${operator}IfExists`, op, true, null],
+      [`ForAnyValue:${operator}`, op, false, 'foranyvalue'],
+      [`ForAllValues:${operator}IfExists`, op, true, 'forallvalues'],
+    ]);
+  });
+
   it.each(['NullIfExists', 'IfExists', 'StringEqualsIfExistsIfExists', 'ForAnyValue:', 'ForAnyValue:ForAllValues:StringLike', 'StringEqual'])(
     'rejects the unknown operator %s',
     (operator) => {
