@@ -233,13 +233,23 @@ function stringList(v: unknown): string[] | null {
   return v as string[];
 }
 
+/**
+ * The actions of trust policies as AWS spells them, lower-cased once: most actions are written so,
+ * and a lookup spares allocating a lower-cased copy for each (about 1.7 MB per pass of the bench
+ * corpus).
+ */
+const LOWER_ACTIONS = new Map<string, string>();
+for (const action of ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity', 'sts:SetContext']) {
+  LOWER_ACTIONS.set(action, action.toLowerCase());
+}
+
 function toLower(x: string): string {
-  return x.toLowerCase();
+  return LOWER_ACTIONS.get(x) ?? x.toLowerCase();
 }
 
 /** stringList lower-cased, without the intermediate list (for a string) or a closure per call. */
 function lowerList(v: unknown): string[] | null {
-  if (typeof v === 'string') return [v.toLowerCase()];
+  if (typeof v === 'string') return [toLower(v)];
   const l = stringList(v);
   return l === null ? null : l.map(toLower); // map keeps holes (object input), as it did
 }

@@ -128,6 +128,28 @@ describe('parsePolicy values', () => {
     expect(s.actions).toEqual(['sts:assumerole', 'sts:tagsession']);
   });
 
+  it('lower-cases every action, whether AWS spells it so or not', () => {
+    // Prepare
+    const actions = ['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:SetSourceIdentity', 'sts:SetContext', 'sts:ASSUMEROLE', 'sts:assumeRole', 'STS:*', 'Sts:Tag*'];
+    const one = statementWith({ Action: 'sts:TagSession' });
+
+    // Act
+    const s = parsedStatement(statementWith({ Action: actions }));
+
+    // Assess
+    expect(s.actions).toEqual([
+      'sts:assumerolewithwebidentity',
+      'sts:assumerolewithsaml',
+      'sts:setsourceidentity',
+      'sts:setcontext',
+      'sts:assumerole',
+      'sts:assumerole',
+      'sts:*',
+      'sts:tag*',
+    ]);
+    expect(parsedStatement(one).actions).toEqual(['sts:tagsession']);
+  });
+
   it('leaves the document as it was', () => {
     // Prepare
     const doc = statementWith({
