@@ -3,6 +3,7 @@ import { addActions, editStatement, finishEdits, startEdits } from '../policy/ed
 import { allowsAction } from '../policy/query';
 import { perStatement } from './support/per-statement';
 import { addFinding, findingsOf } from './support/findings';
+import type { JsonStatement } from '../policy/types';
 import type { Rule, RuleFinding } from './types';
 
 /** Allow statements trusting pods.eks (the flags say what isAllow and trustsService would). */
@@ -10,6 +11,9 @@ const ALLOW_POD_IDENTITY = StatementFlags.ALLOW | StatementFlags.SERVICE_POD_IDE
 
 /** What the fix adds (addActions only reads it). */
 const TAG_SESSION: string[] = ['sts:TagSession'];
+
+/** The fix's edit of one statement, made once (an arrow in the loop would be a new function per finding). */
+const addTagSession = (s: JsonStatement): JsonStatement => addActions(s, TAG_SESSION);
 
 /** The finding about an Allow statement trusting pods.eks, or null when it is fine. */
 function checkStatement(s: NormalizedStatement): RuleFinding | null {
@@ -46,7 +50,7 @@ export const rule: Rule = {
   },
   fix(doc, _policy, findings) {
     const out = startEdits(doc);
-    for (const f of findings) editStatement(out, f.statement, (s) => addActions(s, TAG_SESSION));
+    for (const f of findings) editStatement(out, f.statement, addTagSession);
     return finishEdits(out);
   },
 };

@@ -1,5 +1,6 @@
 import { StatementFlags, type NormalizedCondition, type NormalizedStatement } from '../policy/normalize';
 import { ARN_MATCH_OPS, ACCOUNT_ID, conditionsOn, hasWildcard, isAllow, isPinning, parseArn, STRING_MATCH_OPS } from '../policy/query';
+import { addFinding, findingsOf } from './support/findings';
 import type { Rule, RuleFinding } from './types';
 
 /** Condition keys that, pinned to a concrete value, restrict who may call (spec/RULES.md). */
@@ -22,6 +23,13 @@ function pinsValue(key: string, value: string): boolean {
   return value !== '' && !hasWildcard(value);
 }
 
+/** Does every value of `c` pin (pinsValue)? A loop, not `every` with an arrow: no function made per condition. */
+function allPin(c: NormalizedCondition): boolean {
+  const values = c.values;
+  for (let i = 0; i < values.length; i++) if (!pinsValue(c.key, values[i])) return false;
+  return true;
+}
+
 /**
  * The first condition that pins one of `keys`: an operator an absent key fails (no IfExists, no
  * ForAllValues, not negated), a string or ARN comparison, and only concrete values (a condition
@@ -31,7 +39,7 @@ export function pinningConditionOn(s: NormalizedStatement, keys: readonly string
   if (s.conditions.length === 0) return null;
   for (const key of keys) {
     for (const c of conditionsOn(s, key)) {
-      if (isPinning(c) && MATCH_OPS.includes(c.op) && c.values.every((v) => pinsValue(c.key, v))) return c;
+      if (isPinning(c) && MATCH_OPS.includes(c.op) && allPin(c)) return c;
     }
   }
   return null;
@@ -80,12 +88,12 @@ export const rule: Rule = {
   appliesTo: (flags) => (flags & StatementFlags.PRINCIPAL_WILDCARD) !== 0,
   check(policy) {
     if (!policy) return [];
-    const out: RuleFinding[] = [];
+    let out: RuleFinding[] | null = null;
     for (const s of policy.statements) {
       if (!isAllow(s) || !s.principal?.wildcard || pinningConditionOn(s, CALLER_PINNING_KEYS)) continue;
       let notes = explainNonPinning(s, CALLER_PINNING_KEYS);
       if (conditionsOn(s, 'sts:ExternalId').length > 0) notes += ' sts:ExternalId alone does not restrict who can call: anyone who learns the value can assume the role.';
-      out.push({
+      out = addFinding(out, {
         statement: s.index,
         message:
           `${where(s)} trusts every AWS principal ("*") with no condition pinning the caller to an account, organisation or ARN: anyone in any AWS account can assume this role.` +
@@ -95,6 +103,6 @@ export const rule: Rule = {
         fixable: false,
       });
     }
-    return out;
+    return findingsOf(out);
   },
 };

@@ -42,4 +42,21 @@ describe('perStatement', () => {
     // Assess: inner was computed once, its answer kept through outer's memoising.
     expect([first, again, innerCalls]).toEqual([101, 1, 1]);
   });
+
+  it("never answers with another context's value, whichever memo last wrote on the statement", () => {
+    // Prepare: two memoised functions whose answers name the context they were computed for.
+    const f = perStatement((_s, ctx) => ({ for: ctx }));
+    const g = perStatement((_s, ctx) => ({ for: ctx }));
+    const s = statement();
+    const a = {} as RuleContext;
+    const b = {} as RuleContext;
+    // Act: f in a, g in b, then f and g in each context again.
+    const fa = f(s, a);
+    const gb = g(s, b);
+    const answers = [f(s, b), g(s, a), f(s, a), g(s, b)];
+    // Assess: every answer is for the context it was asked in.
+    expect([fa.for, gb.for]).toEqual([a, b]);
+    expect(answers.map((x) => x.for)).toEqual([b, a, a, b]);
+    expect(answers.map((x) => x.for === a)).toEqual([false, true, true, false]);
+  });
 });
