@@ -281,21 +281,30 @@ export function lengthDelta(next: unknown, prev: unknown): number {
   const p = prev as Record<string, unknown>;
   let d = 0;
   let membersNext = 0;
-  let membersPrev = 0;
+  // Members of `next` that `prev` has too (with a value).
+  let shared = 0;
   for (const k in n) {
     if (!hasOwn.call(n, k)) continue;
     const v = n[k];
     if (v === undefined) continue;
     membersNext++;
     const w = Object.hasOwn(p, k) ? p[k] : undefined;
-    d += w === undefined ? stringLength(k) + 1 + parsedJsonLength(v) : lengthDelta(v, w);
+    if (w === undefined) d += stringLength(k) + 1 + parsedJsonLength(v);
+    else {
+      shared++;
+      d += lengthDelta(v, w);
+    }
   }
-  for (const k in p) {
-    if (!hasOwn.call(p, k)) continue;
-    const w = p[k];
-    if (w === undefined) continue;
-    membersPrev++;
-    if (!Object.hasOwn(n, k) || n[k] === undefined) d -= stringLength(k) + 1 + parsedJsonLength(w);
+  let membersPrev = 0;
+  for (const k in p) if (hasOwn.call(p, k) && p[k] !== undefined) membersPrev++;
+  // Members `next` dropped, looked up in `next` only when the counts say there are some (fixes
+  // seldom drop a member).
+  if (membersPrev > shared) {
+    for (const k in p) {
+      if (!hasOwn.call(p, k)) continue;
+      const w = p[k];
+      if (w !== undefined && (!Object.hasOwn(n, k) || n[k] === undefined)) d -= stringLength(k) + 1 + parsedJsonLength(w);
+    }
   }
   return d + objectOverhead(membersNext) - objectOverhead(membersPrev);
 }
