@@ -175,12 +175,14 @@ function sameJson(a: unknown, b: unknown): boolean {
   let count = 0;
   for (const k in oa) {
     if (!hasOwn.call(oa, k)) continue;
-    if (!Object.hasOwn(ob, k) || !sameJson(oa[k], ob[k])) return false;
+    // Not asked whether `ob` owns `k`: an inherited value can only pass here when the key lists
+    // compared below differ, which they then do.
+    if (!sameJson(oa[k], ob[k])) return false;
     count++;
   }
   for (const k in ob) if (hasOwn.call(ob, k)) count--;
   if (count !== 0) return false;
-  // Same members: same document only if also in the same order.
+  // Same members: same document only if also in the same order (and so with the same keys).
   const ka = Object.keys(oa);
   const kb = Object.keys(ob);
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;

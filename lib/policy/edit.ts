@@ -281,27 +281,43 @@ export function lengthDelta(next: unknown, prev: unknown): number {
   const p = prev as Record<string, unknown>;
   let d = 0;
   let membersNext = 0;
-  let membersPrev = 0;
+  // Members of `next` that `prev` has too (with a value).
+  let shared = 0;
   for (const k in n) {
     if (!hasOwn.call(n, k)) continue;
     const v = n[k];
     if (v === undefined) continue;
     membersNext++;
     const w = Object.hasOwn(p, k) ? p[k] : undefined;
-    d += w === undefined ? stringLength(k) + 1 + parsedJsonLength(v) : lengthDelta(v, w);
+    if (w === undefined) d += stringLength(k) + 1 + parsedJsonLength(v);
+    else {
+      shared++;
+      d += lengthDelta(v, w);
+    }
   }
-  for (const k in p) {
-    if (!hasOwn.call(p, k)) continue;
-    const w = p[k];
-    if (w === undefined) continue;
-    membersPrev++;
-    if (!Object.hasOwn(n, k) || n[k] === undefined) d -= stringLength(k) + 1 + parsedJsonLength(w);
+  let membersPrev = 0;
+  for (const k in p) if (hasOwn.call(p, k) && p[k] !== undefined) membersPrev++;
+  // Members `next` dropped, looked up in `next` only when the counts say there are some (fixes
+  // seldom drop a member).
+  if (membersPrev > shared) {
+    for (const k in p) {
+      if (!hasOwn.call(p, k)) continue;
+      const w = p[k];
+      if (w !== undefined && (!Object.hasOwn(n, k) || n[k] === undefined)) d -= stringLength(k) + 1 + parsedJsonLength(w);
+    }
   }
   return d + objectOverhead(membersNext) - objectOverhead(membersPrev);
 }
 
 function isJsonObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
+}
+
+/** How many members `a` has with the very value `b` has (an edited copy keeps those it did not change). */
+function sharedMembers(a: JsonStatement, b: JsonStatement): number {
+  let n = 0;
+  for (const k in a) if (hasOwn.call(a, k) && a[k] !== undefined && a[k] === b[k]) n++;
+  return n;
 }
 
 /** Characters a Statement value spends on brackets and commas around its statements. */
@@ -345,17 +361,36 @@ export function fixedLengthBound(text: string, original: PolicyDocument, fixed: 
         for (let i = 0; i < after.length; i++) bound += lengthDelta(after[i], before[i]);
         continue;
       }
+      // Statements the fix kept, by reference (each original statement is paid for once).
       const kept: boolean[] = new Array(before.length).fill(false);
+      const found: boolean[] = new Array(after.length).fill(false);
       for (let i = 0; i < after.length; i++) {
-        let j = -1;
         for (let b = 0; b < before.length; b++) {
           if (!kept[b] && before[b] === after[i]) {
-            j = b;
+            kept[b] = found[i] = true;
             break;
           }
         }
-        if (j >= 0) kept[j] = true;
-        else bound += parsedJsonLength(after[i]);
+      }
+      // The others: an edited copy is measured against the original it shares the most members
+      // with (lengthDelta walks only what changed), anything else in full. Exact however they pair.
+      for (let i = 0; i < after.length; i++) {
+        if (found[i]) continue;
+        let best = -1;
+        let bestShared = 0;
+        for (let b = 0; b < before.length; b++) {
+          if (kept[b]) continue;
+          const shared = sharedMembers(after[i], before[b]);
+          if (shared > bestShared) {
+            best = b;
+            bestShared = shared;
+          }
+        }
+        if (best < 0) bound += parsedJsonLength(after[i]);
+        else {
+          kept[best] = true;
+          bound += lengthDelta(after[i], before[best]);
+        }
       }
       for (let b = 0; b < before.length; b++) if (!kept[b]) bound -= parsedJsonLength(before[b]);
       bound += listOverhead(v, after.length) - listOverhead(was, before.length);

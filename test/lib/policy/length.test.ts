@@ -82,6 +82,24 @@ describe('fixedLengthBound', () => {
     expect(fixedLengthBound(JSON.stringify(original), original, fixed, false)).toBeGreaterThanOrEqual(parsedJsonLength(fixed));
   });
 
+  it('counts exactly a fix that drops statements and edits others, however they resemble each other', () => {
+    // Prepare: three statements alike in most members; the fix drops the first and the last and
+    // edits the middle one (a copy with one member changed and one added), and adds a new one.
+    const action = ['sts:AssumeRole', 'sts:TagSession'];
+    const principal = { AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:root'] };
+    const a = { Sid: 'A', Effect: 'Allow', Principal: principal, Action: action };
+    const b = { Sid: 'B', Effect: 'Allow', Principal: principal, Action: action, Condition: { StringEquals: { 'sts:ExternalId': 'x' } } };
+    const c = { Sid: 'C', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: action };
+    const original = { Version: '2012-10-17', Statement: [a, b, c] };
+    const edited = { ...b, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Sid: 'Bee' };
+    const added = { Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    const fixed = { Version: '2012-10-17', Statement: [edited, added] };
+    // Act
+    const bound = fixedLengthBound(JSON.stringify(original), original, fixed, false);
+    // Assess: compact text, so the bound is the exact length.
+    expect(bound).toBe(JSON.stringify(fixed).length);
+  });
+
   it('knows from the parse whether the text can hold a number that grows', () => {
     const withNumbers = parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":[1e21,2]}}}}');
     const without = parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"Bool":{"aws:SecureTransport":true}}}}');
