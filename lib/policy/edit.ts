@@ -313,13 +313,6 @@ function isJsonObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
 }
 
-/** How many members `a` has with the very value `b` has (an edited copy keeps those it did not change). */
-function sharedMembers(a: JsonStatement, b: JsonStatement): number {
-  let n = 0;
-  for (const k in a) if (hasOwn.call(a, k) && a[k] !== undefined && a[k] === b[k]) n++;
-  return n;
-}
-
 /** Characters a Statement value spends on brackets and commas around its statements. */
 function listOverhead(value: unknown, count: number): number {
   return Array.isArray(value) ? 2 + Math.max(count - 1, 0) : 0;
@@ -361,36 +354,17 @@ export function fixedLengthBound(text: string, original: PolicyDocument, fixed: 
         for (let i = 0; i < after.length; i++) bound += lengthDelta(after[i], before[i]);
         continue;
       }
-      // Statements the fix kept, by reference (each original statement is paid for once).
       const kept: boolean[] = new Array(before.length).fill(false);
-      const found: boolean[] = new Array(after.length).fill(false);
       for (let i = 0; i < after.length; i++) {
+        let j = -1;
         for (let b = 0; b < before.length; b++) {
           if (!kept[b] && before[b] === after[i]) {
-            kept[b] = found[i] = true;
+            j = b;
             break;
           }
         }
-      }
-      // The others: an edited copy is measured against the original it shares the most members
-      // with (lengthDelta walks only what changed), anything else in full. Exact however they pair.
-      for (let i = 0; i < after.length; i++) {
-        if (found[i]) continue;
-        let best = -1;
-        let bestShared = 0;
-        for (let b = 0; b < before.length; b++) {
-          if (kept[b]) continue;
-          const shared = sharedMembers(after[i], before[b]);
-          if (shared > bestShared) {
-            best = b;
-            bestShared = shared;
-          }
-        }
-        if (best < 0) bound += parsedJsonLength(after[i]);
-        else {
-          kept[best] = true;
-          bound += lengthDelta(after[i], before[best]);
-        }
+        if (j >= 0) kept[j] = true;
+        else bound += parsedJsonLength(after[i]);
       }
       for (let b = 0; b < before.length; b++) if (!kept[b]) bound -= parsedJsonLength(before[b]);
       bound += listOverhead(v, after.length) - listOverhead(was, before.length);
