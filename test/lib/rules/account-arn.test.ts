@@ -89,32 +89,19 @@ const VALUES = [
 ];
 
 describe('support/account-arn', () => {
-  it.each(VALUES)('arnAccountStart(%j) is where parseArn finds a 12-digit account', (v) => {
-    // Act
-    const got = arnAccountStart(v);
-    // Assess
-    expect(got).toBe(referenceArnAccountStart(v));
-  });
-
-  it.each(VALUES)('awsAccountStart(%j) is where describeAwsPrincipal finds an account', (v) => {
-    // Act
-    const got = awsAccountStart(v);
-    // Assess
-    expect(got).toBe(referenceAwsAccountStart(v));
-  });
-
-  it.each(VALUES)('rootAccountStart(%j) is where describeAwsPrincipal finds a root account', (v) => {
-    // Act
-    const got = rootAccountStart(v);
-    // Assess
-    expect(got).toBe(referenceRootAccountStart(v));
-  });
-
-  it.each(VALUES)('federatedKind(%j) is the kind isSamlProvider / parseOidcProvider / parseArn tell', (v) => {
-    // Act
-    const got = federatedKind(v);
-    // Assess
-    expect(got).toBe(referenceFederatedKind(v));
+  // Each helper against the straightforward reference it must agree with, over every value.
+  describe.each<[string, string, (v: string) => number, (v: string) => number]>([
+    ['arnAccountStart', 'is where parseArn finds a 12-digit account', arnAccountStart, referenceArnAccountStart],
+    ['awsAccountStart', 'is where describeAwsPrincipal finds an account', awsAccountStart, referenceAwsAccountStart],
+    ['rootAccountStart', 'is where describeAwsPrincipal finds a root account', rootAccountStart, referenceRootAccountStart],
+    ['federatedKind', 'is the kind isSamlProvider / parseOidcProvider / parseArn tell', federatedKind, referenceFederatedKind],
+  ])('%s', (name, says, helper, reference) => {
+    it.each(VALUES)(`${name}(%j) ${says}`, (v) => {
+      // Act
+      const got = helper(v);
+      // Assess
+      expect(got).toBe(reference(v));
+    });
   });
 
   it('finds the accounts of the spec examples where they are', () => {
