@@ -4,7 +4,7 @@
  * no environment, no logging, never throws.
  */
 import { parseFixedPolicy, parsePolicy, type TrustPolicy } from './policy/normalize';
-import { fixedLengthBound, parsedJsonLength, serializedLength } from './policy/edit';
+import { endLedger, parsedJsonLength, serializedLength, startLedger, textBoundsItsJson } from './policy/edit';
 import { ACCOUNT_ID, parseArn, describeAwsPrincipal } from './policy/query';
 import type { EvaluationContext, EvaluationResult, Finding, PolicyDocument, RuleId, Severity } from './policy/types';
 import { SEVERITIES } from './policy/types';
@@ -233,6 +233,8 @@ interface FixOutcome {
   current: TrustPolicy;
   /** Findings of the rules checked against `current` since it last changed (undefined: not checked). */
   checks: ByRule;
+  /** How much longer `doc` serialises than the original (the fixes' length ledger), null when not counted. */
+  lengthChange: number | null;
 }
 
 /**
@@ -247,6 +249,10 @@ function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initi
   let fresh = true; // `initial` still describes `doc`
   let failed: (string | undefined)[] | null = null;
   const checks: ByRule = new Array(n);
+  // A document parsed from JSON text holds only JSON values: the edit helpers count the fixes'
+  // length changes (lib/policy/edit.ts).
+  const counting = policy.jsonOnly === true;
+  let lengthChange: number | null = counting ? 0 : null;
   // The rules with a fix that apply to `current` (the others find nothing in it), by position.
   let fixing = list.applicable(current.allowFlags).fix;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -263,13 +269,17 @@ function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initi
       if (!anyFixable(all)) continue;
       const findings = fixableOf(all);
       let next: PolicyDocument;
+      startLedger(counting);
       try {
         next = rule.fix!(doc, current, findings, ctx);
       } catch (e) {
+        endLedger();
         (failed ??= new Array(n))[i] = (e as Error)?.message ?? String(e);
         continue;
       }
-      if (sameJson(next, doc)) continue;
+      const change = endLedger();
+      // A document whose length changed is a changed one; only an unchanged length is compared.
+      if ((change === null || change === 0) && sameJson(next, doc)) continue;
       const reparsed = parseFixedPolicy(current, next);
       if (!reparsed.ok) {
         (failed ??= new Array(n))[i] = `fix produced an invalid policy: ${reparsed.problems[0]?.message}`;
@@ -277,6 +287,7 @@ function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initi
       }
       doc = next;
       current = reparsed.policy;
+      if (lengthChange !== null) lengthChange += change!;
       checks.fill(undefined);
       // The fix may have changed which rules apply: go on with the rules after this one.
       fixing = list.applicable(current.allowFlags).fix;
@@ -288,7 +299,7 @@ function applyFixes(policy: TrustPolicy, list: RuleList, ctx: RuleContext, initi
     if (!changed) break;
     fresh = false;
   }
-  return { doc: doc === policy.raw ? null : doc, failed, current, checks };
+  return { doc: doc === policy.raw ? null : doc, failed, current, checks, lengthChange };
 }
 
 const TRUST_RULES = new RuleList(RULES.filter((r) => r.scope === 'trust-policy'));
@@ -299,6 +310,8 @@ const PERMISSION_RULES = RULES.filter((r) => r.scope === 'permissions');
 interface SubjectResult {
   fixed: PolicyDocument | null;
   fixedRuleIds: RuleId[];
+  /** How much longer `fixed` serialises than the evaluated document, null when not counted. */
+  lengthChange: number | null;
 }
 
 /** Evaluate one document against a rule set, fix what can be fixed, and add the findings to `findings`. */
@@ -359,7 +372,7 @@ function evaluateSubject(
       findings.push(makeFinding(rule, f.statement, message, f.fixable && ok, subject));
     }
   }
-  return { fixed, fixedRuleIds };
+  return { fixed, fixedRuleIds, lengthChange: outcome === null ? null : outcome.lengthChange };
 }
 
 function invalidFindings(problems: { statement: number | null; message: string }[], subject?: Finding['subject']): Finding[] {
@@ -368,14 +381,14 @@ function invalidFindings(problems: { statement: number | null; message: string }
 }
 
 /**
- * Is a fixed document over the length limit? `input` is what `original` was parsed from. A
- * document parsed from JSON text (and fixed) holds only JSON values, so it is measured without
- * serialising, and only when a cheap bound cannot tell.
+ * Is a fixed document over the length limit? `input` is what `original` was parsed from, and
+ * `lengthChange` how much longer the fixes made it (their length ledger). A document parsed from
+ * JSON text (and fixed) holds only JSON values, so it is measured without serialising, and only
+ * when the input's length plus the change (a bound: see textBoundsItsJson) cannot tell.
  */
-function fixedTooLong(input: unknown, original: TrustPolicy, fixed: PolicyDocument, maxLen: number): boolean {
+function fixedTooLong(input: unknown, original: TrustPolicy, fixed: PolicyDocument, lengthChange: number | null, maxLen: number): boolean {
   if (typeof input !== 'string') return serializedLength(fixed) > maxLen;
-  const bound = fixedLengthBound(input, original.raw, fixed, original.numbers !== false);
-  if (bound !== null && bound <= maxLen) return false;
+  if (lengthChange !== null && input.length + lengthChange <= maxLen && textBoundsItsJson(input, original.numbers !== false)) return false;
   return parsedJsonLength(fixed) > maxLen;
 }
 
@@ -419,7 +432,9 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
 
   const findings: Finding[] = [];
   let fixedPolicy: PolicyDocument | null = null;
+  let fixedLengthChange: number | null = null;
   let fixedTargetPolicy: PolicyDocument | null | undefined;
+  let fixedTargetLengthChange: number | null = null;
   let fixedRuleIds: RuleId[] = [];
   let fixedTargetRuleIds: RuleId[] = [];
   let fixRejected: string | undefined;
@@ -430,6 +445,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
     const r = evaluateSubject(policy, TRUST_RULES, ctx, undefined, findings);
     fixedPolicy = r.fixed;
     fixedRuleIds = r.fixedRuleIds;
+    fixedLengthChange = r.lengthChange;
   }
   if (context.association) {
     for (const rule of ASSOCIATION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, f, 'association'));
@@ -440,6 +456,7 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
         const r = evaluateSubject(target.policy, TARGET_RULES, ctx, 'target-role', findings);
         fixedTargetPolicy = r.fixed;
         fixedTargetRuleIds = r.fixedRuleIds;
+        fixedTargetLengthChange = r.lengthChange;
       } else {
         findings.push(...invalidFindings(target.problems, 'target-role'));
       }
@@ -449,10 +466,10 @@ function evaluateUnsafe(input: unknown, context: EvaluationContext): EvaluationR
   }
   for (const rule of PERMISSION_RULES) for (const f of runCheck(rule, policy, ctx)) findings.push(toFinding(rule, { ...f, fixable: false }, undefined));
 
-  if (fixedPolicy && fixedTooLong(input, policy!, fixedPolicy, maxLen)) {
+  if (fixedPolicy && fixedTooLong(input, policy!, fixedPolicy, fixedLengthChange, maxLen)) {
     fixRejected = `the fixed trust policy would be ${serializedLength(fixedPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
-  if (fixedTargetPolicy && targetPolicy && fixedTooLong(context.targetRole?.trustPolicy, targetPolicy, fixedTargetPolicy, maxLen)) {
+  if (fixedTargetPolicy && targetPolicy && fixedTooLong(context.targetRole?.trustPolicy, targetPolicy, fixedTargetPolicy, fixedTargetLengthChange, maxLen)) {
     fixRejected = `the fixed target-role trust policy would be ${serializedLength(fixedTargetPolicy)} characters, over the ${maxLen}-character limit; nothing is written`;
   }
   if (fixRejected) {

@@ -5,6 +5,42 @@
  */
 import type { JsonStatement, PolicyDocument } from './types';
 
+/**
+ * The length ledger: while the engine runs a fix on a document parsed from JSON text, every edit
+ * helper below that changes a document adds the exact change of its serialised length
+ * (parsedJsonLength), so the engine knows the fixed policy's length without measuring it. A fix
+ * must change documents only through these helpers (copyWith and withStatements are building
+ * blocks, not edits); test/lib/policy/length.test.ts holds every rule's fix to its count. Null
+ * while nobody counts (object input, or outside a fix).
+ */
+let ledger: number | null = null;
+
+/** Start counting a fix's length change (counting: the document holds only JSON values). */
+export function startLedger(counting: boolean): void {
+  ledger = counting ? 0 : null;
+}
+
+/** What the helpers counted since startLedger (null when not counting), and stop counting. */
+export function endLedger(): number | null {
+  const counted = ledger;
+  ledger = null;
+  return counted;
+}
+
+/** Does `obj` have an own enumerable member (fixes never write undefined values)? */
+function hasMembers(obj: object): boolean {
+  for (const k in obj) if (hasOwn.call(obj, k)) return true;
+  return false;
+}
+
+/** The length change of `copyWith(obj, key, value)` against `obj`. */
+function memberDelta(obj: object, key: string, value: unknown): number {
+  const old = Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  if (old !== undefined) return parsedJsonLength(value) - parsedJsonLength(old);
+  // A new member: its key, colon and value, and a comma unless it is the only one.
+  return (hasMembers(obj) ? 1 : 0) + stringLength(key) + 1 + parsedJsonLength(value);
+}
+
 export function statementsOf(doc: PolicyDocument): JsonStatement[] {
   const st = doc.Statement;
   if (Array.isArray(st)) return st as JsonStatement[];
@@ -22,6 +58,19 @@ export function copyWith<T extends object>(obj: T, key: string, value: unknown):
   const out = { ...obj } as Record<string, unknown>;
   out[key] = value;
   return out as T;
+}
+
+/** `copyWith` as a fix's edit: counted in the length ledger. */
+export function replaceMember<T extends object>(obj: T, key: string, value: unknown): T {
+  if (ledger !== null) ledger += memberDelta(obj, key, value);
+  return copyWith(obj, key, value);
+}
+
+/** The document with `Version` set, written first as IAM and people write it (a fix's edit). */
+export function withVersion(doc: PolicyDocument, version: string): PolicyDocument {
+  if (ledger !== null) ledger += memberDelta(doc, 'Version', version);
+  const { Version: _v, ...rest } = doc;
+  return { Version: version, ...rest };
 }
 
 /** Replace the statement list, keeping the single-object form when the document used it. */
@@ -74,10 +123,15 @@ export function finishEdits(edits: StatementEdits): PolicyDocument {
 
 /** Drop statements by index (for fixes that leave a statement with nothing to trust). */
 export function removeStatements(doc: PolicyDocument, indexes: Set<number>): PolicyDocument {
-  return withStatements(
-    doc,
-    statementsOf(doc).filter((_, i) => !indexes.has(i)),
-  );
+  const list = statementsOf(doc);
+  const kept = list.filter((_, i) => !indexes.has(i));
+  const out = withStatements(doc, kept);
+  if (ledger !== null) {
+    let d = listOverhead(out.Statement, kept.length) - listOverhead(doc.Statement, list.length);
+    for (let i = 0; i < list.length; i++) if (indexes.has(i)) d -= parsedJsonLength(list[i]);
+    ledger += d;
+  }
+  return out;
 }
 
 /** Is every character of `s` ASCII (so that lower-casing keeps its length)? */
@@ -153,13 +207,18 @@ export function setCondition(s: JsonStatement, operator: string, key: string, va
   const block = (current && typeof current === 'object' ? current : null) as Record<string, unknown> | null;
   const value = compactList(values);
   let nextBlock: Record<string, unknown>;
+  let nextKey: string | undefined;
   if (block === null) nextBlock = singleMember(key, value);
   else {
-    const k = Object.hasOwn(block, key) ? key : (findKeyIgnoringCase(block, key) ?? key);
-    nextBlock = copyWith(block, k, value);
+    nextKey = Object.hasOwn(block, key) ? key : (findKeyIgnoringCase(block, key) ?? key);
+    nextBlock = copyWith(block, nextKey, value);
   }
   const out = { ...s };
   out.Condition = cond === null ? singleMember(opKey, nextBlock) : copyWith(cond, opKey, nextBlock);
+  if (ledger !== null) {
+    // The change is the innermost replaced member's.
+    ledger += cond === null ? memberDelta(s, 'Condition', out.Condition) : block === null ? memberDelta(cond, opKey, nextBlock) : memberDelta(block, nextKey!, value);
+  }
   return out;
 }
 
@@ -172,6 +231,8 @@ export function removeCondition(s: JsonStatement, operator: string, rawKey: stri
   else cond[operator] = block;
   const next = { ...s, Condition: cond };
   if (Object.keys(cond).length === 0) delete (next as Record<string, unknown>).Condition;
+  // Seldom used (a Fargate SourceArn pin moving to ArnLike): measured where it differs.
+  if (ledger !== null) ledger += lengthDelta(next, s);
   return next;
 }
 
@@ -194,6 +255,7 @@ export function addActions(s: JsonStatement, actions: string[]): JsonStatement {
   if (added === null) return s;
   const out = { ...s };
   out.Action = [...current, ...added];
+  if (ledger !== null) ledger += memberDelta(s, 'Action', out.Action);
   return out;
 }
 
@@ -212,6 +274,13 @@ export function setActions(s: JsonStatement, actions: string[]): JsonStatement {
     // An own "__proto__" member stays a member (a store would set the prototype).
     else if (k === '__proto__') Object.defineProperty(next, k, { value: s[k], enumerable: true, writable: true, configurable: true });
     else next[k] = s[k];
+  }
+  if (ledger !== null) {
+    const action = Object.hasOwn(s, 'Action') ? s.Action : undefined;
+    const notAction = Object.hasOwn(s, 'NotAction') ? s.NotAction : undefined;
+    if (notAction === undefined && action !== undefined) ledger += parsedJsonLength(next.Action) - parsedJsonLength(action);
+    else if (action === undefined && notAction !== undefined) ledger += parsedJsonLength(next.Action) - parsedJsonLength(notAction) - ('NotAction'.length - 'Action'.length);
+    else ledger += lengthDelta(next, s);
   }
   return next;
 }
@@ -319,56 +388,14 @@ function listOverhead(value: unknown, count: number): number {
 }
 
 /**
- * An upper bound of `parsedJsonLength(fixed)` that does not walk the statements a fix left alone,
- * or null when none is cheap. `fixed` must be a fix of `original`, which was parsed from `text`
- * (the evaluated input, possibly URL-encoded or padded: never shorter than the JSON it decodes
- * to). `numbers` says whether the original holds a number (normalize.ts knows: `TrustPolicy.numbers`).
- * Why it bounds:
- * - `JSON.stringify(JSON.parse(t))` is never longer than `t` when `t` holds no number and no raw
- *   lone surrogate: whitespace, escapes and repeated keys only make `t` longer than what it
- *   parses to. A number can grow ("1e21" -> "1e+21", "1e20" -> 21 digits, "1e-6" ->
- *   "0.000001") and a raw lone surrogate becomes a six-character escape: such input gets null
- *   and is measured exactly (numbers are rare in trust policies).
- * - From there the change is counted exactly: the fix may change Version and Statement (any
- *   other top-level change gets null); statements it added (not in the original, by reference:
- *   each original statement is paid for once) are measured, those it dropped are subtracted,
- *   and so are the brackets and commas between them.
+ * Is `JSON.stringify(JSON.parse(text))` never longer than `text`? `numbers` says whether the
+ * parsed text holds a number (normalize.ts knows: `TrustPolicy.numbers`). The text is the
+ * evaluated input, possibly URL-encoded or padded: never shorter than the JSON it decodes to.
+ * Whitespace, escapes and repeated keys only make text longer than what it parses to; but a
+ * number can grow ("1e21" -> "1e+21", "1e20" -> 21 digits, "1e-6" -> "0.000001") and a raw lone
+ * surrogate becomes a six-character escape. So the text's length plus the fixes' counted change
+ * bounds the fixed policy's length when this holds (numbers are rare in trust policies).
  */
-export function fixedLengthBound(text: string, original: PolicyDocument, fixed: PolicyDocument, numbers: boolean): number | null {
-  if (numbers || SURROGATE.test(text)) return null;
-  let bound = text.length;
-  for (const k of Object.keys(fixed)) {
-    const v = fixed[k];
-    const was = original[k];
-    if (v === was || v === undefined) continue;
-    if (k === 'Version') {
-      bound += parsedJsonLength(v);
-      // A new member brings its key and a comma; a changed one only its value.
-      bound += was === undefined ? parsedJsonLength(k) + 2 : -parsedJsonLength(was);
-    } else if (k === 'Statement') {
-      if (was === undefined) return null;
-      const before = statementsOf(original);
-      const after = statementsOf(fixed);
-      if (Array.isArray(v) === Array.isArray(was) && before.length === after.length) {
-        // Statements edited in place (the usual fix): only what changed is measured.
-        for (let i = 0; i < after.length; i++) bound += lengthDelta(after[i], before[i]);
-        continue;
-      }
-      const kept: boolean[] = new Array(before.length).fill(false);
-      for (let i = 0; i < after.length; i++) {
-        let j = -1;
-        for (let b = 0; b < before.length; b++) {
-          if (!kept[b] && before[b] === after[i]) {
-            j = b;
-            break;
-          }
-        }
-        if (j >= 0) kept[j] = true;
-        else bound += parsedJsonLength(after[i]);
-      }
-      for (let b = 0; b < before.length; b++) if (!kept[b]) bound -= parsedJsonLength(before[b]);
-      bound += listOverhead(v, after.length) - listOverhead(was, before.length);
-    } else return null;
-  }
-  return bound;
+export function textBoundsItsJson(text: string, numbers: boolean): boolean {
+  return !numbers && !SURROGATE.test(text);
 }

@@ -1,3 +1,4 @@
+import { withVersion } from '../policy/edit';
 import { NO_FINDINGS, type Rule, type RuleFinding } from './types';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -58,8 +59,6 @@ export const rule: Rule = {
     ];
   },
   fix(doc) {
-    // Version first, as IAM and people write it.
-    const { Version: _v, ...rest } = doc;
-    return { Version: '2012-10-17', ...rest };
+    return withVersion(doc, '2012-10-17');
   },
 };

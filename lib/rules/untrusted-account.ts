@@ -1,4 +1,4 @@
-import { copyWith, editStatement, finishEdits, removeStatements, startEdits } from '../policy/edit';
+import { editStatement, finishEdits, removeStatements, replaceMember, startEdits } from '../policy/edit';
 import { StatementFlags, type NormalizedStatement, type TrustPolicy } from '../policy/normalize';
 import { isAllow, statementAt } from '../policy/query';
 import { accountSet, arnAccountStart, awsAccountStart, MANY_ACCOUNTS, trustedAt } from './support/account-arn';
@@ -176,7 +176,7 @@ function withoutPrincipals(s: JsonStatement, remove: Flagged): JsonStatement {
       if (kept.length > 0) next[element] = kept;
     } else next[element] = value;
   }
-  return copyWith(s, 'Principal', next);
+  return replaceMember(s, 'Principal', next);
 }
 
 export const rule: Rule = {
