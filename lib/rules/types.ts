@@ -46,7 +46,9 @@ export interface Rule {
   check(policy: TrustPolicy | null, ctx: RuleContext): RuleFinding[];
   /**
    * Return a new document resolving the given (fixable) findings. Must never mutate `doc`, never
-   * widen access, and leave statements it does not touch unchanged.
+   * widen access, and leave statements it does not touch unchanged. Changes are made only with
+   * the edit helpers of lib/policy/edit.ts, which count the length change the engine holds to
+   * the policy size limit (test/lib/policy/length.test.ts checks every rule's count).
    */
   fix?(doc: PolicyDocument, policy: TrustPolicy, findings: RuleFinding[], ctx: RuleContext): PolicyDocument;
 }
