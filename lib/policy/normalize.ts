@@ -132,6 +132,29 @@ for (const [name, flag] of SERVICE_FLAGS) {
   PRINCIPAL_FLAGS[`${name}.amazonaws.com.cn`] = flag;
 }
 
+/**
+ * PRINCIPAL_FLAGS for a service principal spelled in lower case (the usual spelling); undefined
+ * for any other. A switch compares the string as it is, where a table lookup must first hash or
+ * internalise each value JSON.parse made afresh: measured about twice as fast per principal.
+ */
+function spelledServiceFlag(service: string): number | undefined {
+  switch (service) {
+    case 'eks-fargate-pods.amazonaws.com':
+    case 'eks-fargate-pods.amazonaws.com.cn':
+      return StatementFlags.SERVICE_FARGATE;
+    case 'pods.eks.amazonaws.com':
+    case 'pods.eks.amazonaws.com.cn':
+      return StatementFlags.SERVICE_POD_IDENTITY;
+    case 'ec2.amazonaws.com':
+    case 'ec2.amazonaws.com.cn':
+      return StatementFlags.SERVICE_EC2;
+    case 'eks.amazonaws.com':
+    case 'eks.amazonaws.com.cn':
+      return StatementFlags.SERVICE_EKS;
+  }
+  return undefined;
+}
+
 function statementFlags(effect: unknown, principal: NormalizedPrincipal | null, notPrincipal: NormalizedPrincipal | null, actions: string[] | null, notActions: string[] | null): number {
   let f = effect === 'Allow' ? StatementFlags.ALLOW : 0;
   if (principal !== null) {
@@ -140,7 +163,7 @@ function statementFlags(effect: unknown, principal: NormalizedPrincipal | null, 
     if (principal.federated.length > 0) f |= StatementFlags.FEDERATED;
     const service = principal.service;
     // As written first (the usual spelling), lower-cased only when that misses.
-    for (let i = 0; i < service.length; i++) f |= PRINCIPAL_FLAGS[service[i]] ?? PRINCIPAL_FLAGS[service[i].toLowerCase()] ?? 0;
+    for (let i = 0; i < service.length; i++) f |= spelledServiceFlag(service[i]) ?? PRINCIPAL_FLAGS[service[i].toLowerCase()] ?? 0;
   }
   if (notPrincipal !== null) f |= StatementFlags.NOT_PRINCIPAL;
   if (notActions !== null) f |= StatementFlags.WILDCARD_ACTION;
@@ -234,17 +257,27 @@ function stringList(v: unknown): string[] | null {
 }
 
 /**
- * The actions of trust policies as AWS spells them, lower-cased once: most actions are written so,
- * and a lookup spares allocating a lower-cased copy for each (about 1.7 MB per pass of the bench
- * corpus).
+ * An action lower-cased. The actions of trust policies as AWS spells them (most actions are written
+ * so) are answered with their lower-case constant, sparing a lower-cased copy of each (about 1.7 MB
+ * per pass of the bench corpus). A switch compares the string as it is, where a Map must first hash
+ * each value JSON.parse made afresh: measured about twice as fast as the Map it replaced.
  */
-const LOWER_ACTIONS = new Map<string, string>();
-for (const action of ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity', 'sts:SetContext']) {
-  LOWER_ACTIONS.set(action, action.toLowerCase());
-}
-
 function toLower(x: string): string {
-  return LOWER_ACTIONS.get(x) ?? x.toLowerCase();
+  switch (x) {
+    case 'sts:AssumeRole':
+      return 'sts:assumerole';
+    case 'sts:AssumeRoleWithWebIdentity':
+      return 'sts:assumerolewithwebidentity';
+    case 'sts:TagSession':
+      return 'sts:tagsession';
+    case 'sts:AssumeRoleWithSAML':
+      return 'sts:assumerolewithsaml';
+    case 'sts:SetSourceIdentity':
+      return 'sts:setsourceidentity';
+    case 'sts:SetContext':
+      return 'sts:setcontext';
+  }
+  return x.toLowerCase();
 }
 
 /** stringList lower-cased, without the intermediate list (for a string) or a closure per call. */

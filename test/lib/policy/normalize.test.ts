@@ -3,7 +3,7 @@
  * lookup of the lower-cased spelling), lists of strings taken over without a copy, actions
  * lower-cased, and the document left as it was.
  */
-import { parsePolicy, type NormalizedStatement } from '../../../lib/policy/normalize';
+import { parsePolicy, StatementFlags, type NormalizedStatement } from '../../../lib/policy/normalize';
 import type { PolicyDocument } from '../../../lib/policy/types';
 
 function statementWith(fields: Record<string, unknown>): PolicyDocument {
@@ -165,5 +165,43 @@ describe('parsePolicy values', () => {
     // Assess
     expect(r.ok).toBe(true);
     expect(doc).toStrictEqual(before);
+  });
+});
+
+describe('parsePolicy service flags', () => {
+  const F = StatementFlags;
+  const SERVICE_BITS = F.SERVICE_FARGATE | F.SERVICE_POD_IDENTITY | F.SERVICE_EC2 | F.SERVICE_EKS;
+
+  it.each([
+    ['eks-fargate-pods.amazonaws.com', F.SERVICE_FARGATE],
+    ['eks-fargate-pods.amazonaws.com.cn', F.SERVICE_FARGATE],
+    ['pods.eks.amazonaws.com', F.SERVICE_POD_IDENTITY],
+    ['pods.eks.amazonaws.com.cn', F.SERVICE_POD_IDENTITY],
+    ['ec2.amazonaws.com', F.SERVICE_EC2],
+    ['ec2.amazonaws.com.cn', F.SERVICE_EC2],
+    ['eks.amazonaws.com', F.SERVICE_EKS],
+    ['eks.amazonaws.com.cn', F.SERVICE_EKS],
+  ])('flags %s in any case', (service, flag) => {
+    // Prepare
+    const spellings = [service, service.toUpperCase(), `${service[0].toUpperCase()}${service.slice(1)}`];
+
+    // Act
+    const flags = spellings.map((name) => parsedStatement(statementWith({ Principal: { Service: name } })).flags & SERVICE_BITS);
+
+    // Assess
+    expect(flags).toEqual([flag, flag, flag]);
+  });
+
+  it('flags no other service, and each listed one', () => {
+    // Prepare
+    const others = ['lambda.amazonaws.com', 'eks.amazonaws.com.evil', 'ec2.amazonaws.co', 'pods.eks.amazonaws', 'eks-fargate-pods'];
+    const listed = statementWith({ Principal: { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'EKS.amazonaws.com.cn'] } });
+
+    // Act
+    const flags = others.map((name) => parsedStatement(statementWith({ Principal: { Service: name } })).flags & SERVICE_BITS);
+
+    // Assess
+    expect(flags).toEqual([0, 0, 0, 0, 0]);
+    expect(parsedStatement(listed).flags & SERVICE_BITS).toBe(F.SERVICE_EC2 | F.SERVICE_EKS);
   });
 });
