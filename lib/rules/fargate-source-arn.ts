@@ -399,7 +399,8 @@ const UNKNOWN_ACCOUNT: Plan = { ok: false, reason: "the role's account is unknow
 /**
  * What checkStatement found about the statement it is checking, for the planFix it calls next
  * (the same statement and context): its pins (sourceArnPins) and sourceArnProblem of each value
- * of each pin, in order.
+ * of each pin, in order (`problems` is re-used: only its first entries, one per value, are this
+ * statement's; it holds as many as the statement with the most values had).
  */
 const found: { s: NormalizedStatement | null; ctx: RuleContext | null; pins: readonly NormalizedCondition[]; problems: (string | null)[] } = {
   s: null,
@@ -509,13 +510,20 @@ function checkStatement(s: NormalizedStatement, ctx: RuleContext): RuleFinding |
     }
     what = loose === '' ? 'does not pin aws:SourceArn' : `does not pin aws:SourceArn (${loose})`;
   } else {
+    // Written by index, not emptied and pushed: setting an array's length to 0 drops its backing
+    // store, and the next push allocates a new one (room for 17) on every call.
     const problems = found.problems;
-    problems.length = 0;
+    let p = 0;
     let bad = '';
-    for (const c of pins) {
-      for (const v of c.values) {
+    // Indexed loops: the for-of form left iterator results unoptimised here (~1.2 MB per two
+    // corpus passes).
+    for (let i = 0; i < pins.length; i++) {
+      const c = pins[i];
+      const values = c.values;
+      for (let j = 0; j < values.length; j++) {
+        const v = values[j];
         const why = sourceArnFine(v, account, partition, shape) ? null : sourceArnProblem(v, account, partition);
-        problems.push(why);
+        problems[p++] = why;
         if (why === null) continue;
         const one = `${c.operator} "${v}" ${why}`;
         bad = bad === '' ? one : `${bad}; ${one}`;
