@@ -33,6 +33,22 @@ describe('fargate-role-shared', () => {
     expect(findings[0].message).toContain('Create a separate node role');
   });
 
+  it('lists every statement of each service, and points at the first trusting both', () => {
+    // Prepare: statement 1 trusts both, statement 2 (no Sid) only EC2
+    const both = { Sid: 'Both', Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'eks-fargate-pods.amazonaws.com'] }, Action: 'sts:AssumeRole' };
+    const policy = policyOf([FARGATE, both, { ...NODE, Sid: undefined }]);
+
+    // Act
+    const findings = check(ID, policy);
+
+    // Assess
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ statement: 1, fixable: false });
+    expect(findings[0].message).toMatch(
+      /^The role trusts eks-fargate-pods\.amazonaws\.com \(statements 0 "Fargate", 1 "Both"\) and ec2\.amazonaws\.com \(statements 1 "Both", 2\)\. The EKS user guide /,
+    );
+  });
+
   it('points at the statement that trusts both (China spellings, array of services)', () => {
     const policy = policyOf({
       Effect: 'Allow',
