@@ -33,12 +33,22 @@ function hasMembers(obj: object): boolean {
   return false;
 }
 
+/** The length change of `copyWith(obj, key, value)` against `obj`, given the value's serialised length. */
+function memberDeltaOf(obj: object, key: string, valueLength: number): number {
+  const old = Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  if (old !== undefined) return valueLength - parsedJsonLength(old);
+  // A new member: its key, colon and value, and a comma unless it is the only one.
+  return (hasMembers(obj) ? 1 : 0) + stringLength(key) + 1 + valueLength;
+}
+
 /** The length change of `copyWith(obj, key, value)` against `obj`. */
 function memberDelta(obj: object, key: string, value: unknown): number {
-  const old = Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
-  if (old !== undefined) return parsedJsonLength(value) - parsedJsonLength(old);
-  // A new member: its key, colon and value, and a comma unless it is the only one.
-  return (hasMembers(obj) ? 1 : 0) + stringLength(key) + 1 + parsedJsonLength(value);
+  return memberDeltaOf(obj, key, parsedJsonLength(value));
+}
+
+/** The serialised length of `{ key: <a value of valueLength> }`, without building it. */
+function singleMemberLength(key: string, valueLength: number): number {
+  return 2 + stringLength(key) + 1 + valueLength;
 }
 
 export function statementsOf(doc: PolicyDocument): JsonStatement[] {
@@ -216,8 +226,13 @@ export function setCondition(s: JsonStatement, operator: string, key: string, va
   const out = { ...s };
   out.Condition = cond === null ? singleMember(opKey, nextBlock) : copyWith(cond, opKey, nextBlock);
   if (ledger !== null) {
-    // The change is the innermost replaced member's.
-    ledger += cond === null ? memberDelta(s, 'Condition', out.Condition) : block === null ? memberDelta(cond, opKey, nextBlock) : memberDelta(block, nextKey!, value);
+    // The change is the innermost replaced member's. A new block (and Condition) is measured
+    // from its parts: listing the keys of a fresh object keyed by a unique claim key is slow.
+    if (block !== null) ledger += memberDelta(block, nextKey!, value);
+    else {
+      const blockLength = singleMemberLength(key, parsedJsonLength(value));
+      ledger += cond === null ? memberDeltaOf(s, 'Condition', singleMemberLength(opKey, blockLength)) : memberDeltaOf(cond, opKey, blockLength);
+    }
   }
   return out;
 }
