@@ -246,13 +246,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A string or a non-empty array of strings (IAM's "string or list" fields). */
+/**
+ * A string or a non-empty array of strings (IAM's "string or list" fields). A hole in an array
+ * (object input only: JSON has none) is not a string: JSON.stringify, and so IAM, would see null.
+ */
 function stringList(v: unknown): string[] | null {
   if (typeof v === 'string') return [v];
   if (!Array.isArray(v) || v.length === 0) return null;
-  // A loop rather than every() with a callback; every() still decides when there are holes
-  // (object input), which it skips.
-  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return null;
   return v as string[];
 }
 
@@ -284,7 +285,7 @@ function toLower(x: string): string {
 function lowerList(v: unknown): string[] | null {
   if (typeof v === 'string') return [toLower(v)];
   const l = stringList(v);
-  return l === null ? null : l.map(toLower); // map keeps holes (object input), as it did
+  return l === null ? null : l.map(toLower);
 }
 
 function isScalar(x: unknown): boolean {
@@ -302,12 +303,16 @@ function conditionValues(v: unknown): string[] | null {
     let i = 0;
     while (i < v.length && typeof v[i] === 'string') i++;
     if (i === v.length) return i > 0 ? v : null;
-    // Numbers, booleans or holes (object input; every() and map() skip them): as before.
-    if (v.every(isScalar)) {
-      if (v.some((x) => typeof x === 'number')) sawNumber = true;
-      return v.map((x) => String(x));
+    // Numbers and booleans are written as text; anything else, a hole of object input included
+    // (JSON.stringify, and so IAM, would see null), is not a condition value.
+    for (; i < v.length; i++) if (!isScalar(v[i])) return null;
+    const out = new Array<string>(v.length);
+    for (let j = 0; j < v.length; j++) {
+      const x = v[j];
+      if (typeof x === 'number') sawNumber = true;
+      out[j] = typeof x === 'string' ? x : String(x);
     }
-    return null;
+    return out;
   }
   if (isScalar(v)) {
     if (typeof v === 'number') sawNumber = true;
@@ -336,13 +341,8 @@ function principalValues(v: unknown): string[] | null {
   if (!Array.isArray(v) || v.length === 0) return null;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (typeof x !== 'string') {
-      // Not a string, or a hole (object input): the checks skip holes, and a copy makes them
-      // undefined, as they always did.
-      const l = stringList(v);
-      return l === null || l.some(isBlank) ? null : [...l];
-    }
-    if (isBlank(x)) return null;
+    // Not a string (a hole of object input included: JSON.stringify would write null), or blank.
+    if (typeof x !== 'string' || isBlank(x)) return null;
   }
   return v as string[];
 }
@@ -365,7 +365,8 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
   }
   let members = 0;
   for (const k in v) {
-    if (!hasOwn.call(v, k)) continue;
+    // A member whose value is undefined (object input only) is absent, as in its JSON text.
+    if (!hasOwn.call(v, k) || v[k] === undefined) continue;
     members++;
     // Comparisons and named stores rather than a table of fields: no lookup, no keyed store.
     if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser') {
@@ -456,6 +457,8 @@ function parseConditions(v: unknown, index: number, problems: string[], from?: R
   for (const operator in v) {
     if (!hasOwn.call(v, operator)) continue;
     const block = v[operator];
+    // A member whose value is undefined (object input only) is absent, as in its JSON text.
+    if (block === undefined) continue;
     if (!isPlainObject(block)) {
       problems.push(`${at(index, 'Condition')}.${operator} must be an object of condition keys`);
       continue;
@@ -468,7 +471,7 @@ function parseConditions(v: unknown, index: number, problems: string[], from?: R
     const { op: lower, ifExists, setOp } = parsed;
     const previous = from !== undefined && hasOwn.call(from, operator) ? from[operator] : undefined;
     for (const rawKey in block) {
-      if (!hasOwn.call(block, rawKey)) continue;
+      if (!hasOwn.call(block, rawKey) || block[rawKey] === undefined) continue;
       const known = previous === undefined ? undefined : parsedBefore(hint!, previous, block, operator, rawKey);
       if (known !== undefined) {
         if (out === null) out = [known];
@@ -522,31 +525,34 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   let notActionValue: unknown;
   for (const k in raw) {
     if (!hasOwn.call(raw, k)) continue;
+    const value = raw[k];
+    // A member whose value is undefined (object input only) is absent, as in its JSON text.
+    if (value === undefined) continue;
     switch (k) {
       case 'Sid':
-        sid = raw[k];
+        sid = value;
         break;
       case 'Effect':
-        effect = raw[k];
+        effect = value;
         break;
       case 'Condition':
-        condition = raw[k];
+        condition = value;
         break;
       case 'Principal':
         hasP = true;
-        principalValue = raw[k];
+        principalValue = value;
         break;
       case 'NotPrincipal':
         hasNP = true;
-        notPrincipalValue = raw[k];
+        notPrincipalValue = value;
         break;
       case 'Action':
         hasA = true;
-        actionValue = raw[k];
+        actionValue = value;
         break;
       case 'NotAction':
         hasNA = true;
-        notActionValue = raw[k];
+        notActionValue = value;
         break;
       case 'Resource':
         hasR = true;
@@ -616,7 +622,10 @@ function parseStatement(raw: unknown, index: number, problems: PolicyProblem[], 
   };
 }
 
-/** Parse any trust policy as IAM accepts it. Never throws. */
+/**
+ * Parse any trust policy as IAM accepts it. Never throws. An object is judged as its JSON text
+ * would be: a hole in an array is null there, a member whose value is undefined is absent.
+ */
 export function parsePolicy(input: unknown): ParseResult {
   const { doc, problem } = toDocument(input);
   if (problem) return { ok: false, problems: [{ statement: null, message: problem }], raw: null };
@@ -653,7 +662,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
   }
   // for-in with an own-property test lists what Object.keys lists, without building the list.
   for (const k in doc) {
-    if (hasOwn.call(doc, k) && !TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
+    if (hasOwn.call(doc, k) && doc[k] !== undefined && !TOP_LEVEL_ELEMENTS.has(k)) problems.push({ statement: null, message: `unknown top-level element "${k}"` });
   }
   const st = doc.Statement;
   let rawStatements: unknown[] = [];
@@ -670,16 +679,15 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     statementIsObject = true;
   } else problems.push({ statement: null, message: 'Statement must be an object or a list of objects' });
 
-  // Sized up front (one statement each, unless some are holes): push() onto [] would reserve room
-  // for 17.
+  // Sized up front (one statement each): push() onto [] would reserve room for 17.
   const statements: NormalizedStatement[] = new Array(rawStatements.length);
   let count = 0;
   let allowFlags = 0;
   sawNumber = false;
   let next = 0; // where to look for the next statement in `previous`
   for (let i = 0; i < rawStatements.length; i++) {
+    // A hole (object input) is reported as not an object: JSON.stringify, and so IAM, would see null.
     const s = rawStatements[i];
-    if (s === undefined && !(i in rawStatements)) continue; // a hole (object input), as forEach skipped
     const j = previous ? findParsed(previous, s, next) : -1;
     if (previous && j >= 0) {
       // parseStatement depends only on the statement and its index; a valid one has no problems.

@@ -3,8 +3,11 @@
  * lookup of the lower-cased spelling), lists of strings taken over without a copy, actions
  * lower-cased, and the document left as it was.
  */
+import fc from 'fast-check';
+import { evaluate } from '../../../lib/engine';
 import { parsePolicy, StatementFlags, type NormalizedStatement } from '../../../lib/policy/normalize';
 import type { PolicyDocument } from '../../../lib/policy/types';
+import { anyTrustPolicyArb } from '../../support/arbitraries';
 
 function statementWith(fields: Record<string, unknown>): PolicyDocument {
   return {
@@ -203,5 +206,135 @@ describe('parsePolicy service flags', () => {
     // Assess
     expect(flags).toEqual([0, 0, 0, 0, 0]);
     expect(parsedStatement(listed).flags & SERVICE_BITS).toBe(F.SERVICE_EC2 | F.SERVICE_EKS);
+  });
+});
+
+/** `list` with its element at `index` deleted: a hole, which only object input can have. */
+function holed<T>(list: T[], index: number): T[] {
+  const out = [...list];
+  delete out[index];
+  return out;
+}
+
+/** Every object in a document, with where it is (for the property below). */
+function objectsIn(v: unknown, path = 'doc', out: { path: string; obj: Record<string, unknown> }[] = []): { path: string; obj: Record<string, unknown> }[] {
+  if (Array.isArray(v)) v.forEach((x, i) => objectsIn(x, `${path}[${i}]`, out));
+  else if (typeof v === 'object' && v !== null) {
+    out.push({ path, obj: v as Record<string, unknown> });
+    for (const [k, x] of Object.entries(v)) objectsIn(x, `${path}.${k}`, out);
+  }
+  return out;
+}
+
+/** Every array in a document, with where it is (for the property below). */
+function arraysIn(v: unknown, path = 'doc', out: { path: string; list: unknown[] }[] = []): { path: string; list: unknown[] }[] {
+  if (Array.isArray(v)) {
+    out.push({ path, list: v });
+    v.forEach((x, i) => arraysIn(x, `${path}[${i}]`, out));
+  } else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) arraysIn(x, `${path}.${k}`, out);
+  return out;
+}
+
+describe('parsePolicy holes (sparse arrays: object input only)', () => {
+  // JSON.stringify writes a hole as null, so IAM would be handed null there: each place rejects
+  // it as it rejects a value of the wrong type, with the message that names the place.
+  const service = ['ec2.amazonaws.com', 'eks.amazonaws.com'];
+  const allow = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
+  it.each<[string, PolicyDocument, string]>([
+    ['a statement', { Version: '2012-10-17', Statement: holed([allow, allow], 0) }, 'Statement[0] is not an object'],
+    ['a Service value', statementWith({ Principal: { Service: holed(service, 1) } }), 'Statement[0].Principal.Service must be a non-empty string or list of strings'],
+    ['an AWS value', statementWith({ Principal: { AWS: holed(['111122223333', '444455556666'], 0) } }), 'Statement[0].Principal.AWS must be a non-empty string or list of strings'],
+    [
+      'a Federated value',
+      statementWith({ Principal: { Federated: holed(['cognito-identity.amazonaws.com', 'accounts.google.com'], 1) }, Action: 'sts:AssumeRoleWithWebIdentity' }),
+      'Statement[0].Principal.Federated must be a non-empty string or list of strings',
+    ],
+    ['an action', statementWith({ Action: holed(['sts:AssumeRole', 'sts:TagSession'], 1) }), 'Statement[0].Action must be a string or a non-empty list of strings'],
+    ['a NotAction value', statementWith({ Action: undefined, NotAction: holed(['sts:AssumeRole', 'iam:*'], 0) }), 'Statement[0].NotAction must be a string or a non-empty list of strings'],
+    [
+      'a condition value',
+      statementWith({ Condition: { StringEquals: { 'aws:SourceAccount': holed(['111122223333', '444455556666'], 0) } } }),
+      'Statement[0].Condition.StringEquals.aws:SourceAccount must be a string, number, boolean or a non-empty list of them',
+    ],
+  ])('rejects a hole in %s, naming the place, as it rejects the null JSON writes there', (_place, doc, message) => {
+    // Prepare
+    const asIamSeesIt = JSON.parse(JSON.stringify(doc)) as unknown;
+
+    // Act
+    const r = parsePolicy(doc);
+    const evaluated = evaluate(doc, { account: '111122223333' });
+
+    // Assess
+    expect(r.ok ? [] : r.problems.map((p) => p.message)).toContain(message);
+    expect(r).toEqual({ ...parsePolicy(asIamSeesIt), raw: doc });
+    expect(evaluated.findings.map((f) => [f.ruleId, f.message])).toContainEqual(['policy-invalid', message]);
+    expect(evaluated.fixedPolicy).toBeNull();
+  });
+
+  it('judges a generated policy with a hole punched anywhere as its JSON text (holes written as null)', () => {
+    fc.assert(
+      fc.property(anyTrustPolicyArb, fc.nat(), fc.nat(), (policy, which, at) => {
+        // Prepare
+        const doc = structuredClone(policy) as unknown;
+        const arrays = arraysIn(doc).filter((a) => a.list.length > 0);
+        fc.pre(arrays.length > 0);
+        const { path, list } = arrays[which % arrays.length];
+        const index = at % list.length;
+        delete list[index];
+        const asIamSeesIt = JSON.parse(JSON.stringify(doc)) as unknown;
+
+        // Act
+        const r = parsePolicy(doc);
+
+        // Assess
+        expect([path, index, r.ok]).toEqual([path, index, false]);
+        expect(r).toEqual({ ...parsePolicy(asIamSeesIt), raw: doc });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('parsePolicy members whose value is undefined (object input only)', () => {
+  it('reads them as absent, as the JSON text leaves them out', () => {
+    // Prepare
+    const doc = statementWith({
+      NotAction: undefined,
+      Resource: undefined,
+      Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': undefined }, StringLike: undefined },
+      Principal: { AWS: 'arn:aws:iam::111122223333:root', Service: undefined },
+    });
+
+    // Act
+    const s = parsedStatement(doc);
+
+    // Assess
+    expect(s.conditions.map((c) => [c.operator, c.rawKey, c.values])).toEqual([['StringEquals', 'aws:SourceAccount', ['111122223333']]]);
+    expect([s.principal?.aws, s.principal?.service, s.actions, s.notActions]).toEqual([['arn:aws:iam::111122223333:root'], [], ['sts:assumerole'], null]);
+  });
+
+  it('judges a generated policy with any member set to undefined as its JSON text', () => {
+    const keys = ['Version', 'Statement', 'Effect', 'Principal', 'Action', 'NotAction', 'Resource', 'Condition', 'AWS', 'Service', 'Federated', 'StringEquals', 'aws:SourceArn', 'Other'];
+    fc.assert(
+      fc.property(anyTrustPolicyArb, fc.nat(), fc.constantFrom(...keys), (policy, which, key) => {
+        // Prepare
+        const doc = structuredClone(policy) as unknown;
+        const objects = objectsIn(doc);
+        const { path, obj } = objects[which % objects.length];
+        obj[key] = undefined;
+        const asIamSeesIt = JSON.parse(JSON.stringify(doc)) as unknown;
+
+        // Act
+        const r = parsePolicy(doc);
+        const expected = parsePolicy(asIamSeesIt);
+
+        // Assess
+        expect([path, key, r.ok]).toEqual([path, key, expected.ok]);
+        expect(r.ok ? r.policy.statements.map((st) => [st.principal, st.actions, st.notActions, st.conditions, st.flags]) : r.problems).toEqual(
+          expected.ok ? expected.policy.statements.map((st) => [st.principal, st.actions, st.notActions, st.conditions, st.flags]) : expected.problems,
+        );
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
