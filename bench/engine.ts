@@ -239,6 +239,7 @@ export function printEngineBench(r: EngineBenchResult): void {
   const rate = Math.round(r.evaluatePerSecond);
   const rateOk = r.evaluatePerSecond >= TARGET_POLICIES_PER_SECOND;
   const ratioOk = r.ratio <= TARGET_PARSE_RATIO;
+  const fastestParse = r.policies / (Math.min(...r.parseMs) / 1000);
   const lines = [
     `engine: ${r.policies} realistic trust policies (${(r.corpusBytes / 1024).toFixed(0)} KiB of JSON, ${r.findingsPerPolicy.toFixed(2)} findings/policy, ${r.withFix} with a fix, ${r.invalid} policy-invalid), median of ${r.repeats} runs after warm-up, one core`,
     `  JSON.parse          wall ${r.parseMedianMs.toFixed(1)} ms, CPU ${r.parseCpuMedianMs.toFixed(1)} ms  (${Math.round(r.parsePerSecond)} policies/s; wall runs ${ms(r.parseMs)})`,
@@ -246,6 +247,9 @@ export function printEngineBench(r: EngineBenchResult): void {
     `  of which the ${r.cleanPolicies} policies with nothing to fix: ${Math.round(r.cleanPerSecond)} policies/s`,
     `  throughput ${rate} policies/s, target >= ${TARGET_POLICIES_PER_SECOND}: ${rateOk ? 'met' : 'NOT MET'}`,
     `  evaluate / JSON.parse = ${r.ratio.toFixed(1)}x wall, ${r.cpuRatio.toFixed(1)}x CPU, target <= ${TARGET_PARSE_RATIO}x: ${ratioOk ? 'met' : 'NOT MET'} (median of the runs' own ratios: ${r.pairedRatio.toFixed(1)}x)`,
+    // The two targets are tied by this core's JSON.parse speed, which drifts on a shared machine:
+    // its fastest run, and the paired ratio (steady under drift), say what 50,000/s takes.
+    `  on this core (fastest JSON.parse run: ${Math.round(fastestParse)} policies/s), ${TARGET_POLICIES_PER_SECOND} policies/s means evaluate <= ${(fastestParse / TARGET_POLICIES_PER_SECOND).toFixed(1)}x JSON.parse; at this run's paired ${r.pairedRatio.toFixed(1)}x it takes a core whose JSON.parse reads >= ${Math.round((TARGET_POLICIES_PER_SECOND * r.pairedRatio) / 1000) * 1000} policies/s (the two targets agree where it reads ${TARGET_POLICIES_PER_SECOND * TARGET_PARSE_RATIO})`,
     `  second figure, not the target's corpus: the same ${r.policies} roles after their fixes (each policy replaced by its fixed document; ${r.remediated.withFix} still with a fix), as in an account the guard already watches where most roles are compliant:`,
     `    evaluate ${Math.round(r.remediated.evaluatePerSecond)} policies/s (wall ${r.remediated.evaluateMedianMs.toFixed(1)} ms), ${r.remediated.ratio.toFixed(1)}x JSON.parse of that corpus (${r.remediated.parseMedianMs.toFixed(1)} ms)`,
     `  heapUsed ${r.heapBeforeMB.toFixed(1)} MB before the timed runs, ${r.heapAfterMB.toFixed(1)} MB after${(globalThis as { gc?: unknown }).gc ? ' (after gc)' : ' (no --expose-gc: includes garbage)'}`,
