@@ -310,7 +310,7 @@ function conditionValues(v: unknown): string[] | null {
     for (let j = 0; j < v.length; j++) {
       const x = v[j];
       if (typeof x === 'number') sawNumber = true;
-      out[j] = typeof x === 'string' ? x : String(x);
+      out[j] = String(x);
     }
     return out;
   }
@@ -365,15 +365,17 @@ function parsePrincipal(v: unknown, index: number, element: string, problems: st
   }
   let members = 0;
   for (const k in v) {
+    if (!hasOwn.call(v, k)) continue;
+    const value = v[k];
     // A member whose value is undefined (object input only) is absent, as in its JSON text.
-    if (!hasOwn.call(v, k) || v[k] === undefined) continue;
+    if (value === undefined) continue;
     members++;
     // Comparisons and named stores rather than a table of fields: no lookup, no keyed store.
     if (k !== 'AWS' && k !== 'Service' && k !== 'Federated' && k !== 'CanonicalUser') {
       problems.push(`${at(index, element)} has an unknown key "${k}" (expected AWS, Service, Federated or CanonicalUser)`);
       continue;
     }
-    const values = principalValues(v[k]);
+    const values = principalValues(value);
     if (values === null) {
       problems.push(`${at(index, element)}.${k} must be a non-empty string or list of strings`);
       continue;
@@ -471,14 +473,17 @@ function parseConditions(v: unknown, index: number, problems: string[], from?: R
     const { op: lower, ifExists, setOp } = parsed;
     const previous = from !== undefined && hasOwn.call(from, operator) ? from[operator] : undefined;
     for (const rawKey in block) {
-      if (!hasOwn.call(block, rawKey) || block[rawKey] === undefined) continue;
+      if (!hasOwn.call(block, rawKey)) continue;
+      const value = block[rawKey];
+      // A member whose value is undefined (object input only) is absent, as in its JSON text.
+      if (value === undefined) continue;
       const known = previous === undefined ? undefined : parsedBefore(hint!, previous, block, operator, rawKey);
       if (known !== undefined) {
         if (out === null) out = [known];
         else out.push(known);
         continue;
       }
-      const values = conditionValues(block[rawKey]);
+      const values = conditionValues(value);
       if (!values) {
         problems.push(`${at(index, 'Condition')}.${operator}.${rawKey} must be a string, number, boolean or a non-empty list of them`);
         continue;
@@ -681,7 +686,6 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
 
   // Sized up front (one statement each): push() onto [] would reserve room for 17.
   const statements: NormalizedStatement[] = new Array(rawStatements.length);
-  let count = 0;
   let allowFlags = 0;
   sawNumber = false;
   let next = 0; // where to look for the next statement in `previous`
@@ -692,7 +696,7 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     if (previous && j >= 0) {
       // parseStatement depends only on the statement and its index; a valid one has no problems.
       const known = previous[j];
-      statements[count++] = known.index === i ? known : { ...known, index: i, answers: undefined };
+      statements[i] = known.index === i ? known : { ...known, index: i, answers: undefined };
       if (known.flags & StatementFlags.ALLOW) allowFlags |= known.flags;
       next = j + 1;
       continue;
@@ -700,12 +704,12 @@ function parseDocument(doc: unknown, previous: NormalizedStatement[] | null, jso
     // Not found: most likely the statement a fix replaced, next in `previous`.
     const n = parseStatement(s, i, problems, previous !== null && next < previous.length ? previous[next] : null);
     if (n) {
-      statements[count++] = n;
+      statements[i] = n;
       if (n.flags & StatementFlags.ALLOW) allowFlags |= n.flags;
     }
   }
+  // A statement that does not parse adds its problems: past here every slot is filled.
   if (problems.length > 0) return { ok: false, problems, raw: doc };
-  if (count < statements.length) statements.length = count;
   // Every field in the literal (undefined when it does not apply): one object shape, and no
   // property store grown afterwards.
   const policy: TrustPolicy = {

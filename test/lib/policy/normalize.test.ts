@@ -216,22 +216,12 @@ function holed<T>(list: T[], index: number): T[] {
   return out;
 }
 
-/** Every object in a document, with where it is (for the property below). */
-function objectsIn(v: unknown, path = 'doc', out: { path: string; obj: Record<string, unknown> }[] = []): { path: string; obj: Record<string, unknown> }[] {
-  if (Array.isArray(v)) v.forEach((x, i) => objectsIn(x, `${path}[${i}]`, out));
-  else if (typeof v === 'object' && v !== null) {
-    out.push({ path, obj: v as Record<string, unknown> });
-    for (const [k, x] of Object.entries(v)) objectsIn(x, `${path}.${k}`, out);
-  }
-  return out;
-}
-
-/** Every array in a document, with where it is (for the property below). */
-function arraysIn(v: unknown, path = 'doc', out: { path: string; list: unknown[] }[] = []): { path: string; list: unknown[] }[] {
-  if (Array.isArray(v)) {
-    out.push({ path, list: v });
-    v.forEach((x, i) => arraysIn(x, `${path}[${i}]`, out));
-  } else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) arraysIn(x, `${path}.${k}`, out);
+/** Every array and object in a document, with where it is (for the properties below). */
+function containersIn(v: unknown, path = 'doc', out: { path: string; value: object }[] = []): { path: string; value: object }[] {
+  if (typeof v !== 'object' || v === null) return out;
+  out.push({ path, value: v });
+  if (Array.isArray(v)) v.forEach((x, i) => containersIn(x, `${path}[${i}]`, out));
+  else for (const [k, x] of Object.entries(v)) containersIn(x, `${path}.${k}`, out);
   return out;
 }
 
@@ -276,9 +266,9 @@ describe('parsePolicy holes (sparse arrays: object input only)', () => {
       fc.property(anyTrustPolicyArb, fc.nat(), fc.nat(), (policy, which, at) => {
         // Prepare
         const doc = structuredClone(policy) as unknown;
-        const arrays = arraysIn(doc).filter((a) => a.list.length > 0);
+        const arrays = containersIn(doc).filter((c): c is { path: string; value: unknown[] } => Array.isArray(c.value) && c.value.length > 0);
         fc.pre(arrays.length > 0);
-        const { path, list } = arrays[which % arrays.length];
+        const { path, value: list } = arrays[which % arrays.length];
         const index = at % list.length;
         delete list[index];
         const asIamSeesIt = JSON.parse(JSON.stringify(doc)) as unknown;
@@ -319,8 +309,8 @@ describe('parsePolicy members whose value is undefined (object input only)', () 
       fc.property(anyTrustPolicyArb, fc.nat(), fc.constantFrom(...keys), (policy, which, key) => {
         // Prepare
         const doc = structuredClone(policy) as unknown;
-        const objects = objectsIn(doc);
-        const { path, obj } = objects[which % objects.length];
+        const objects = containersIn(doc).filter((c): c is { path: string; value: Record<string, unknown> } => !Array.isArray(c.value));
+        const { path, value: obj } = objects[which % objects.length];
         obj[key] = undefined;
         const asIamSeesIt = JSON.parse(JSON.stringify(doc)) as unknown;
 
